@@ -1,0 +1,86 @@
+"""Build the compiled kernels: extension list and an OpenMP probe with a serial fallback.
+
+VARSHARE_NO_OPENMP=1       build without OpenMP (serial kernels, same bits)
+VARSHARE_REQUIRE_OPENMP=1  fail instead of falling back when OpenMP does not work
+"""
+
+import os
+import shutil
+import tempfile
+import textwrap
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+KERNEL_SRC = "src/varshare/random/src"
+PROBE = textwrap.dedent("""
+    #include <omp.h>
+    int main(void) {
+        int n = 0;
+        #pragma omp parallel reduction(+:n)
+        n += 1;
+        return n > 0 ? 0 : 1;
+    }
+""")
+
+
+def _flag(name):
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _openmp_works(compiler, flag):
+    """Compile and link a tiny parallel region with `flag`."""
+    tmp = tempfile.mkdtemp()
+    try:
+        src = os.path.join(tmp, "probe.c")
+        with open(src, "w") as f:
+            f.write(PROBE)
+        objs = compiler.compile([src], output_dir=tmp, extra_postargs=[flag])
+        compiler.link_executable(objs, "probe", output_dir=tmp, extra_postargs=[flag])
+        return True
+    except Exception:  # any compile or link error means "no usable OpenMP"
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class BuildExt(build_ext):
+    def build_extensions(self):
+        msvc = self.compiler.compiler_type == "msvc"
+        flag = "/openmp" if msvc else "-fopenmp"
+        if _flag("VARSHARE_NO_OPENMP"):
+            print("varshare: VARSHARE_NO_OPENMP set, building serial kernels")
+            flag = None
+        elif not _openmp_works(self.compiler, flag):
+            if _flag("VARSHARE_REQUIRE_OPENMP"):
+                raise RuntimeError("varshare: OpenMP does not work with this compiler and "
+                                   "VARSHARE_REQUIRE_OPENMP is set")
+            print("varshare: WARNING: OpenMP not available, building serial kernels "
+                  "(same results, one thread)")
+            flag = None
+        base = [] if msvc else ["-O3", "-fno-math-errno", "-ffp-contract=off"]
+        for ext in self.extensions:
+            ext.extra_compile_args = base + ([flag] if flag else [])
+            ext.extra_link_args = [flag] if flag else []
+        super().build_extensions()
+
+
+extensions = [
+    Extension(
+        "varshare.random._kernels",
+        ["src/varshare/random/_kernels.pyx", f"{KERNEL_SRC}/fill.c"],
+        include_dirs=[KERNEL_SRC],
+        depends=[f"{KERNEL_SRC}/{h}" for h in ("fill.h", "philox.h", "transforms.h", "omp_shim.h")],
+    )
+]
+
+setup(
+    ext_modules=cythonize(
+        extensions,
+        compiler_directives=dict(
+            language_level=3, boundscheck=False, wraparound=False, cdivision=True,
+            initializedcheck=False, nonecheck=False, embedsignature=True),
+    ),
+    cmdclass={"build_ext": BuildExt},
+)

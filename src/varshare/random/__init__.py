@@ -1,0 +1,20 @@
+"""Counter-based random numbers: Philox4x32-10 kernels, multi-threaded, bit-reproducible.
+
+=====================  ==========================================================
+:func:`uniform`        values in ``[minval, maxval)``; float16/32/64, int32/64
+:func:`normal`         ``mean + stddev * z`` by Box-Muller
+:func:`truncated_normal`  normal with ``|z| <= 2``, element-local redraws
+:func:`philox4x32`     raw Philox4x32-10 blocks, for tests and interoperability
+:func:`set_num_threads` / :func:`get_num_threads`  process-wide thread count
+=====================  ==========================================================
+
+Element ``i`` of a result is a pure function of (seed, stream, i, distribution,
+parameters, dtype): thread count, call splitting, windows and memory layout never change
+a bit. The exact algorithms are specified in docs/random-algorithms.md.
+"""
+
+from ._generate import normal, philox4x32, truncated_normal, uniform
+from ._threads import get_num_threads, set_num_threads
+
+__all__ = ["uniform", "normal", "truncated_normal", "philox4x32",
+           "set_num_threads", "get_num_threads"]

@@ -1,0 +1,71 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Thin nogil bridge to the C fill kernels; all validation happens in Python."""
+
+from cpython.exc cimport PyErr_CheckSignals
+from libc.stdint cimport int64_t, uint32_t, uint64_t, uintptr_t
+
+cdef extern from "omp_shim.h" nogil:
+    int VS_OPENMP
+    int omp_get_max_threads()
+
+cdef extern from "philox.h" nogil:
+    void vs_philox4x32_10(const uint32_t *ctr, const uint32_t *key, uint32_t *out)
+
+cdef extern from "fill.h" nogil:
+    enum: VS_MAXDIM
+    ctypedef struct vs_request:
+        int dist, dtype
+        uint64_t seed, stream
+        double a, b, lo, hi
+        int64_t imin
+        uint64_t irange
+        int ndim
+        int64_t shape[VS_MAXDIM]
+        int64_t gstride[VS_MAXDIM]
+        int64_t ostride[VS_MAXDIM]
+        uint64_t g0
+        char *out
+    int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads)
+
+MAXDIM = VS_MAXDIM
+OPENMP = VS_OPENMP
+
+# Elements per parallel region: long fills return to Python between slices so that
+# Ctrl-C is seen within a fraction of a second.
+cdef int64_t SLICE = 1 << 24
+
+
+def omp_max_threads():
+    return omp_get_max_threads()
+
+
+def fill(int dist, int dtype, uintptr_t out, uint64_t g0, shape, gstride, ostride,
+         uint64_t seed, uint64_t stream, double a, double b, double lo, double hi,
+         int64_t imin, uint64_t irange, int threads):
+    """Fill the window described by (g0, shape, gstride, ostride) at address `out`."""
+    cdef vs_request r
+    cdef int64_t total = 1, begin, end
+    cdef int d
+    r.dist, r.dtype, r.seed, r.stream = dist, dtype, seed, stream
+    r.a, r.b, r.lo, r.hi, r.imin, r.irange = a, b, lo, hi, imin, irange
+    r.ndim = len(shape)
+    for d in range(r.ndim):
+        r.shape[d], r.gstride[d], r.ostride[d] = shape[d], gstride[d], ostride[d]
+        total *= shape[d]
+    r.g0 = g0
+    r.out = <char *>out
+    begin = 0
+    while begin < total:
+        end = min(total, begin + SLICE)
+        with nogil:
+            vs_fill(&r, begin, end, threads)
+        PyErr_CheckSignals()
+        begin = end
+
+
+def philox_blocks(const uint32_t[:, ::1] ctr, const uint32_t[:, ::1] key, uint32_t[:, ::1] out):
+    """Raw Philox4x32-10 of n counters (n, 4) with n keys (n, 2)."""
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(ctr.shape[0]):
+            vs_philox4x32_10(&ctr[i, 0], &key[i, 0], &out[i, 0])

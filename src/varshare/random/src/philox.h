@@ -1,0 +1,75 @@
+/* Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as
+ * 1, 2, 3", SC'11), header-only.  Checked against the Random123 known-answer vectors. */
+#ifndef VS_PHILOX_H
+#define VS_PHILOX_H
+
+#include <stdint.h>
+
+#define VS_PHILOX_M0 0xD2511F53u
+#define VS_PHILOX_M1 0xCD9E8D57u
+#define VS_PHILOX_W0 0x9E3779B9u
+#define VS_PHILOX_W1 0xBB67AE85u
+
+/* One block: out = Philox4x32-10(ctr, key).  out may alias ctr. */
+static inline void vs_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
+                                    uint32_t out[4])
+{
+    uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; round++) {
+        uint64_t p0 = (uint64_t)VS_PHILOX_M0 * c0;
+        uint64_t p1 = (uint64_t)VS_PHILOX_M1 * c2;
+        uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0;
+        uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
+        c1 = (uint32_t)p1;
+        c3 = (uint32_t)p0;
+        c0 = n0;
+        c2 = n2;
+        k0 += VS_PHILOX_W0;
+        k1 += VS_PHILOX_W1;
+    }
+    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
+}
+
+/* Blocks b0 .. b0+n-1 of one (seed, stream, tag) into words[4*i + lane].
+ * Counter of block b: (b, (b >> 32) | tag << 24, stream, stream >> 32).  The rounds run
+ * over VS_PHILOX_LANES blocks at a time, lane loops innermost, so that compilers keep the
+ * blocks in vector registers (pmuludq / vpmuludq do the 32x32->64 products). */
+#define VS_PHILOX_LANES 16
+
+static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint32_t tag,
+                                    uint64_t b0, int n, uint32_t *words)
+{
+    for (int base = 0; base < n; base += VS_PHILOX_LANES) {
+        uint32_t c0[VS_PHILOX_LANES], c1[VS_PHILOX_LANES], c2[VS_PHILOX_LANES], c3[VS_PHILOX_LANES];
+        uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+        for (int i = 0; i < VS_PHILOX_LANES; i++) {
+            uint64_t b = b0 + (uint64_t)(base + i);
+            c0[i] = (uint32_t)b;
+            c1[i] = (uint32_t)(b >> 32) | (tag << 24);
+            c2[i] = (uint32_t)stream;
+            c3[i] = (uint32_t)(stream >> 32);
+        }
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < VS_PHILOX_LANES; i++) {
+                uint64_t p0 = (uint64_t)VS_PHILOX_M0 * c0[i];
+                uint64_t p1 = (uint64_t)VS_PHILOX_M1 * c2[i];
+                uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[i] ^ k0;
+                uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[i] ^ k1;
+                c1[i] = (uint32_t)p1;
+                c3[i] = (uint32_t)p0;
+                c0[i] = n0;
+                c2[i] = n2;
+            }
+            k0 += VS_PHILOX_W0;
+            k1 += VS_PHILOX_W1;
+        }
+        int m = n - base < VS_PHILOX_LANES ? n - base : VS_PHILOX_LANES;
+        for (int i = 0; i < m; i++) {
+            uint32_t *w = words + 4 * (base + i);
+            w[0] = c0[i]; w[1] = c1[i]; w[2] = c2[i]; w[3] = c3[i];
+        }
+    }
+}
+
+#endif
