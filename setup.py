@@ -69,9 +69,10 @@ class BuildExt(build_ext):
 extensions = [
     Extension(
         "varshare.random._kernels",
-        ["src/varshare/random/_kernels.pyx", f"{KERNEL_SRC}/fill.c"],
+        ["src/varshare/random/_kernels.pyx"]
+        + [f"{KERNEL_SRC}/{c}" for c in ("fill.c", "kernel_portable.c", "kernel_avx2.c", "kernel_avx512.c")],
         include_dirs=[KERNEL_SRC],
-        depends=[f"{KERNEL_SRC}/{h}" for h in ("fill.h", "philox.h", "transforms.h", "omp_shim.h")],
+        depends=[f"{KERNEL_SRC}/{h}" for h in ("fill.h", "kernels.h", "philox.h", "transforms.h", "omp_shim.h")],
     )
 ]
 

@@ -26,6 +26,8 @@ cdef extern from "fill.h" nogil:
         uint64_t g0
         char *out
     int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads)
+    int vs_cpu_isa()
+    int vs_set_isa(int isa)
 
 MAXDIM = VS_MAXDIM
 OPENMP = VS_OPENMP
@@ -33,6 +35,19 @@ OPENMP = VS_OPENMP
 # Elements per parallel region: long fills return to Python between slices so that
 # Ctrl-C is seen within a fraction of a second.
 cdef int64_t SLICE = 1 << 24
+
+
+ISA_NAMES = ("portable", "avx2", "avx512")
+
+
+def cpu_isa():
+    """Name of the widest kernel this CPU can run."""
+    return ISA_NAMES[vs_cpu_isa()]
+
+
+def set_isa(str name):
+    """Use the kernel for `name` (capped at what the CPU supports); returns the name in use."""
+    return ISA_NAMES[vs_set_isa(ISA_NAMES.index(name))]
 
 
 def omp_max_threads():

@@ -5,6 +5,14 @@
 #include <stdint.h>
 
 #define VS_MAXDIM 64
+#define VS_CHUNK 256                  /* elements per kernel call (a multiple of 4) */
+
+/* Per-ISA kernels exist where GCC/Clang can target x86 extensions function by function. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define VS_HAVE_X86_DISPATCH 1
+#else
+#define VS_HAVE_X86_DISPATCH 0
+#endif
 
 enum vs_dist { VS_UNIFORM = 0, VS_NORMAL = 1, VS_TRUNCATED_NORMAL = 2 };
 enum vs_dtype { VS_F16 = 0, VS_F32 = 1, VS_F64 = 2, VS_I32 = 3, VS_I64 = 4 };
@@ -24,6 +32,20 @@ typedef struct {
     uint64_t g0;
     char *out;
 } vs_request;
+
+enum vs_isa { VS_ISA_PORTABLE = 0, VS_ISA_AVX2 = 1, VS_ISA_AVX512 = 2 };
+
+/* Values of blocks b0 .. b0+nblocks-1 (nblocks <= VS_CHUNK / elements per block) in the
+ * output dtype, into buf: one implementation per ISA, identical bits. */
+void vs_chunk_portable(const vs_request *r, uint64_t b0, int nblocks, void *buf);
+void vs_chunk_avx2(const vs_request *r, uint64_t b0, int nblocks, void *buf);
+void vs_chunk_avx512(const vs_request *r, uint64_t b0, int nblocks, void *buf);
+
+/* The best ISA this CPU supports (VS_ISA_*). */
+int vs_cpu_isa(void);
+
+/* Use `isa` from now on if the CPU supports it; returns the ISA in use. */
+int vs_set_isa(int isa);
 
 /* Fill the elements begin .. end-1 (C order over the window) with up to nthreads threads.
  * Returns the number of threads used. */

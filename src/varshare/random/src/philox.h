@@ -31,22 +31,30 @@ static inline void vs_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2]
     out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
 }
 
-/* Blocks b0 .. b0+n-1 of one (seed, stream, tag) into words[4*i + lane].
- * Counter of block b: (b, (b >> 32) | tag << 24, stream, stream >> 32).  The rounds run
- * over VS_PHILOX_LANES blocks at a time, lane loops innermost, so that compilers keep the
- * blocks in vector registers (pmuludq / vpmuludq do the 32x32->64 products). */
+/* Counter of block b with redraw tag `tag` on `stream` (docs/random-algorithms.md §1). */
+static inline void vs_counter(uint64_t b, uint32_t tag, uint64_t stream, uint32_t ctr[4])
+{
+    ctr[0] = (uint32_t)b;
+    ctr[1] = (uint32_t)(b >> 32) | (tag << 24);
+    ctr[2] = (uint32_t)stream;
+    ctr[3] = (uint32_t)(stream >> 32);
+}
+
+/* Tag-0 blocks b0 .. b0+n-1, word j of block i into wj[i] (structure of arrays).  Works in
+ * groups of VS_PHILOX_LANES blocks with the lane loops innermost, so that compilers keep
+ * the blocks in vector registers; the arrays must hold n rounded up to a whole group. */
 #define VS_PHILOX_LANES 16
 
-static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint32_t tag,
-                                    uint64_t b0, int n, uint32_t *words)
+static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint64_t b0, int n,
+                                    uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
 {
     for (int base = 0; base < n; base += VS_PHILOX_LANES) {
-        uint32_t c0[VS_PHILOX_LANES], c1[VS_PHILOX_LANES], c2[VS_PHILOX_LANES], c3[VS_PHILOX_LANES];
+        uint32_t *c0 = w0 + base, *c1 = w1 + base, *c2 = w2 + base, *c3 = w3 + base;
         uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
         for (int i = 0; i < VS_PHILOX_LANES; i++) {
             uint64_t b = b0 + (uint64_t)(base + i);
             c0[i] = (uint32_t)b;
-            c1[i] = (uint32_t)(b >> 32) | (tag << 24);
+            c1[i] = (uint32_t)(b >> 32);
             c2[i] = (uint32_t)stream;
             c3[i] = (uint32_t)(stream >> 32);
         }
@@ -63,11 +71,6 @@ static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint32_t tag
             }
             k0 += VS_PHILOX_W0;
             k1 += VS_PHILOX_W1;
-        }
-        int m = n - base < VS_PHILOX_LANES ? n - base : VS_PHILOX_LANES;
-        for (int i = 0; i < m; i++) {
-            uint32_t *w = words + 4 * (base + i);
-            w[0] = c0[i]; w[1] = c1[i]; w[2] = c2[i]; w[3] = c3[i];
         }
     }
 }

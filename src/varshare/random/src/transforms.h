@@ -1,10 +1,11 @@
 /* Random words -> numbers, one transform per function, exactly as docs/random-algorithms.md
- * specifies (the NumPy reference in tests/reference.py mirrors every rounding step).
- * Build with -ffp-contract=off: a fused multiply-add would change the bits. */
+ * specifies (tests/reference.py mirrors every rounding step).  Written branch-free, with
+ * integer->float conversions done by exact bit tricks, so that the same source vectorises
+ * on every ISA and gives the same bits.  Build with -ffp-contract=off: a fused
+ * multiply-add would change the bits. */
 #ifndef VS_TRANSFORMS_H
 #define VS_TRANSFORMS_H
 
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -12,15 +13,26 @@ static inline uint32_t vs_f32_bits(float x) { uint32_t u; memcpy(&u, &x, 4); ret
 static inline uint64_t vs_f64_bits(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
 static inline double vs_f64_from_bits(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
 
+#define VS_TWO52_BITS 0x4330000000000000ull     /* float64 2**52: its ulp is 1 */
+
+/* Exact float64 of an integer 0 <= v < 2**52: 2**52 + v has v as its mantissa. */
+static inline double vs_f64_from_u52(uint64_t v) { return vs_f64_from_bits(VS_TWO52_BITS | v) - 0x1p52; }
+
+/* Exact float64 of an integer 0 <= v < 2**53. */
+static inline double vs_f64_from_u53(uint64_t v)
+{
+    return vs_f64_from_u52(v & 0xFFFFFFFFFFFFFull) + ((v >> 52) ? 0x1p52 : 0.0);
+}
+
 /* ------------------------------------------------------------------ uniform */
 
 /* [0, 1) with 24 bits. */
-static inline float vs_unit_f32(uint32_t w) { return (float)(w >> 8) * 0x1p-24f; }
+static inline float vs_unit_f32(uint32_t w) { return (float)(int32_t)(w >> 8) * 0x1p-24f; }
 
 /* [0, 1) with 53 bits. */
-static inline double vs_unit_f64(uint64_t w) { return (double)(w >> 11) * 0x1p-53; }
+static inline double vs_unit_f64(uint64_t w) { return vs_f64_from_u53(w >> 11) * 0x1p-53; }
 
-/* minval + floor(w * range / 2**64), exact. */
+/* floor(a * b / 2**64), exact. */
 static inline uint64_t vs_mulhi64(uint64_t a, uint64_t b)
 {
 #if defined(__SIZEOF_INT128__)
@@ -33,102 +45,95 @@ static inline uint64_t vs_mulhi64(uint64_t a, uint64_t b)
 #endif
 }
 
+static inline float vs_clamp_f32(float v, float lo, float hi) { v = v < lo ? lo : v; return v > hi ? hi : v; }
+static inline double vs_clamp_f64(double v, double lo, double hi) { v = v < lo ? lo : v; return v > hi ? hi : v; }
+
 /* ------------------------------------------------------------------ Box-Muller radius */
 
 #define VS_LN2_HI 6.93147180369123816490e-01
 #define VS_LN2_LO 1.90821492927058770002e-10
-#define VS_SQRT2_MANT 0x6A09E667F3BCDull
+#define VS_SQRT2_MANT 0x6A09E667F3BCDll
 
-/* ln((w + 1) / 2**nbits) for 0 <= w < 2**nbits <= 2**53, in float64.  x = w + 1 is exact,
+/* float64 nearest to 1/3, 1/5, ..., 1/21: the series of 2*atanh(s) / (2s) - 1 in s*s. */
+static const double vs_atanh_series[10] = {
+    1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21};
+
+/* ln(x / 2**nbits) for an integer 1 <= x <= 2**nbits held exactly in float64.
  * x = 2**k * (1 + f) with 1 + f in [sqrt(1/2), sqrt(2)) makes f exact, and log1p(f) is
- * 2*atanh(s), s = f / (2 + f), summed through s**(2*nterms+1). */
-static inline double vs_log_fixed(uint64_t w, int nbits, int nterms)
+ * 2*atanh(s), s = f / (2 + f), summed through s**(2*nterms+1).  Selections are bit masks
+ * so that the function vectorises. */
+static inline double vs_log_fixed(double x, int nbits, int nterms)
 {
-    double x = (double)w + 1.0;
     uint64_t bits = vs_f64_bits(x);
-    int64_t k = (int64_t)(bits >> 52) - 1023;
     uint64_t mant = bits & 0xFFFFFFFFFFFFFull;
-    int big = mant >= VS_SQRT2_MANT;
-    k += big;
-    double f = vs_f64_from_bits(mant | (big ? 0x3FE0000000000000ull : 0x3FF0000000000000ull)) - 1.0;
+    uint64_t big = (uint64_t)((int64_t)mant >= VS_SQRT2_MANT);     /* 1 if 1 + f >= sqrt(2) */
+    double f = vs_f64_from_bits(mant | (0x3FF0000000000000ull - (big << 52))) - 1.0;
+    double e = vs_f64_from_u52((bits >> 52) + big) - (double)(1023 + nbits);
     double s = f / (2.0 + f);
     double s2 = s * s;
-    double p = 1.0 / (double)(2 * nterms + 1);
-    for (int n = nterms - 1; n >= 1; n--)
-        p = p * s2 + 1.0 / (double)(2 * n + 1);
+    double p = vs_atanh_series[nterms - 1];
+    for (int i = nterms - 2; i >= 0; i--) p = p * s2 + vs_atanh_series[i];
     p = p * s2;
     double t = s + s;
     double l = t + t * p;
-    double e = (double)(k - nbits);
     return e * VS_LN2_HI + (l + e * VS_LN2_LO);
 }
 
 /* sqrt(-2 ln u), u = (w1 + 1) / 2**32, computed in float64 and rounded once. */
 static inline float vs_radius_f32(uint32_t w1)
 {
-    return (float)sqrt(-2.0 * vs_log_fixed(w1, 32, 4));
+    return (float)__builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_from_u52(w1) + 1.0, 32, 4));
 }
 
 /* sqrt(-2 ln u), u = ((W1 >> 11) + 1) / 2**53. */
 static inline double vs_radius_f64(uint64_t W1)
 {
-    return sqrt(-2.0 * vs_log_fixed(W1 >> 11, 53, 10));
+    return __builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_from_u53(W1 >> 11) + 1.0, 53, 10));
 }
 
-/* ------------------------------------------------------------------ Box-Muller angle */
-
-/* (cos, sin) of the angle from quadrant q and the octant-reduced sin/cos (s0, c0). */
-#define VS_QUADRANT(T, q, swap, s0, c0, cos_out, sin_out)                               \
-    do {                                                                                \
-        T sp_ = (swap) ? (c0) : (s0), cp_ = (swap) ? (s0) : (c0);                       \
-        switch (q) {                                                                    \
-        case 0: *(cos_out) = cp_; *(sin_out) = sp_; break;                              \
-        case 1: *(cos_out) = -sp_; *(sin_out) = cp_; break;                             \
-        case 2: *(cos_out) = -cp_; *(sin_out) = -sp_; break;                            \
-        default: *(cos_out) = sp_; *(sin_out) = -cp_; break;                            \
-        }                                                                               \
-    } while (0)
+/* ------------------------------------------------------------------ Box-Muller angle
+ * The angle is a fixed-point fraction of a turn: its quadrant q and the reduction to the
+ * first octant (swap) are exact integer operations, so only the polynomials round. */
 
 /* cos and sin of 2*pi*(w2 >> 8) / 2**24 in float32 (near-minimax on the octant). */
 static inline void vs_sincos_f32(uint32_t w2, float *c, float *s)
 {
-    uint32_t a = w2 >> 8;
-    uint32_t q = a >> 22;
-    uint32_t r = a & 0x3FFFFFu;
+    uint32_t a = w2 >> 8, q = a >> 22, r = a & 0x3FFFFFu;
     int swap = r >= (1u << 21);
-    if (swap) r = (1u << 22) - r;
-    float x = (float)r * 0x1p-24f;
+    r = swap ? (1u << 22) - r : r;
+    float x = (float)(int32_t)r * 0x1p-24f;
     float y = x * x;
     float s0 = x * (((-75.39395f * y + 81.59236f) * y + -41.341663f) * y + 6.2831855f);
     float c0 = (((59.203003f * y + -85.44231f) * y + 64.93931f) * y + -19.739208f) * y + 1.0f;
-    VS_QUADRANT(float, q, swap, s0, c0, c, s);
+    float sp = swap ? c0 : s0, cp = swap ? s0 : c0;
+    *c = q == 0 ? cp : q == 1 ? -sp : q == 2 ? -cp : sp;
+    *s = q == 0 ? sp : q == 1 ? cp : q == 2 ? -sp : -cp;
 }
 
-/* Taylor coefficients of sin(2 pi x)/x and cos(2 pi x) in x*x (float64 nearest). */
-static const double vs_sin_f64[10] = {
-    6.283185307179586, -41.341702240399755, 81.60524927607504, -76.70585975306136,
-    42.058693944897634, -15.094642576822984, 3.8199525848482803, -0.7181223017785001,
-    0.10422916220813978, -0.012031585942120619};
-static const double vs_cos_f64[11] = {
-    1.0, -19.739208802178716, 64.93939402266828, -85.45681720669371, 60.24464137187664,
-    -26.426256783374388, 7.903536371318465, -1.7143907110886711, 0.282005968455791,
-    -0.03638284114254564, 0.0037798342006800365};
-
-/* cos and sin of 2*pi*(W2 >> 11) / 2**53 in float64. */
+/* cos and sin of 2*pi*(W2 >> 11) / 2**53 in float64 (Taylor coefficients of sin(2 pi x)/x
+ * and cos(2 pi x) in x*x, each the float64 nearest). */
 static inline void vs_sincos_f64(uint64_t W2, double *c, double *s)
 {
-    uint64_t a = W2 >> 11;
-    uint64_t q = a >> 51;
-    uint64_t r = a & ((1ull << 51) - 1);
-    int swap = r >= (1ull << 50);
-    if (swap) r = (1ull << 51) - r;
-    double x = (double)r * 0x1p-53;
+    static const double S[10] = {
+        6.283185307179586, -41.341702240399755, 81.60524927607504, -76.70585975306136,
+        42.058693944897634, -15.094642576822984, 3.8199525848482803, -0.7181223017785001,
+        0.10422916220813978, -0.012031585942120619};
+    static const double C[11] = {
+        1.0, -19.739208802178716, 64.93939402266828, -85.45681720669371, 60.24464137187664,
+        -26.426256783374388, 7.903536371318465, -1.7143907110886711, 0.282005968455791,
+        -0.03638284114254564, 0.0037798342006800365};
+    uint64_t a = W2 >> 11, q = a >> 51, r = a & ((1ull << 51) - 1);
+    int swap = (int64_t)r >= (int64_t)(1ull << 50);
+    r = swap ? (1ull << 51) - r : r;
+    double x = vs_f64_from_u52(r) * 0x1p-53;
     double y = x * x;
-    double ps = vs_sin_f64[9], pc = vs_cos_f64[10];
-    for (int i = 8; i >= 0; i--) ps = ps * y + vs_sin_f64[i];
-    for (int i = 9; i >= 0; i--) pc = pc * y + vs_cos_f64[i];
+    double ps = S[9], pc = C[10];
+    for (int i = 8; i >= 0; i--) ps = ps * y + S[i];
+    for (int i = 9; i >= 0; i--) pc = pc * y + C[i];
     double s0 = x * ps;
-    VS_QUADRANT(double, q, swap, s0, pc, c, s);
+    double sp = swap ? pc : s0, cp = swap ? s0 : pc;
+    *c = q == 0 ? cp : q == 1 ? -sp : q == 2 ? -cp : sp;
+    *s = q == 0 ? sp : q == 1 ? cp : q == 2 ? -sp : -cp;
 }
 
 /* ------------------------------------------------------------------ float16 */

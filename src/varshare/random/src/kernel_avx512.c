@@ -1,0 +1,14 @@
+/* The chunk kernel compiled for AVX-512 (F, DQ, BW, VL); chosen at run time. */
+#include "fill.h"
+
+#if VS_HAVE_X86_DISPATCH
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl")
+#include "kernels.h"
+
+void vs_chunk_avx512(const vs_request *r, uint64_t b0, int nblocks, void *buf)
+{
+    vs_chunk(r, b0, nblocks, buf);
+}
+#pragma GCC pop_options
+#endif
