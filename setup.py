@@ -59,7 +59,8 @@ class BuildExt(build_ext):
             print("varshare: WARNING: OpenMP not available, building serial kernels "
                   "(same results, one thread)")
             flag = None
-        base = [] if msvc else ["-O3", "-fno-math-errno", "-ffp-contract=off"]
+        # -fno-wrapv undoes the -fwrapv of Python's CFLAGS, which stops loops vectorising
+        base = [] if msvc else ["-O3", "-fno-math-errno", "-ffp-contract=off", "-fno-wrapv"]
         for ext in self.extensions:
             ext.extra_compile_args = base + ([flag] if flag else [])
             ext.extra_link_args = [flag] if flag else []
@@ -72,7 +73,7 @@ extensions = [
         ["src/varshare/random/_kernels.pyx"]
         + [f"{KERNEL_SRC}/{c}" for c in ("fill.c", "kernel_portable.c", "kernel_avx2.c", "kernel_avx512.c")],
         include_dirs=[KERNEL_SRC],
-        depends=[f"{KERNEL_SRC}/{h}" for h in ("fill.h", "kernels.h", "philox.h", "transforms.h", "omp_shim.h")],
+        depends=[f"{KERNEL_SRC}/{h}" for h in ("fill.h", "kernels.h", "philox.h", "philox_avx2.h", "transforms.h", "omp_shim.h")],
     )
 ]
 

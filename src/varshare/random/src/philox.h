@@ -40,24 +40,18 @@ static inline void vs_counter(uint64_t b, uint32_t tag, uint64_t stream, uint32_
     ctr[3] = (uint32_t)(stream >> 32);
 }
 
-/* Tag-0 blocks b0 .. b0+n-1, word j of block i into wj[i] (structure of arrays).  Works in
- * groups of VS_PHILOX_LANES blocks with the lane loops innermost, so that compilers keep
- * the blocks in vector registers; the arrays must hold n rounded up to a whole group. */
+/* Many blocks at once, structure of arrays: counters c0..c3[i] in, words out, in place.
+ * The rounds run over groups of VS_PHILOX_LANES blocks with the lane loops innermost, so
+ * that compilers keep the blocks in vector registers; the arrays hold n rounded up to a
+ * whole group. */
 #define VS_PHILOX_LANES 16
 
-static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint64_t b0, int n,
-                                    uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
+static inline void vs_philox_arrays(uint64_t seed, int n, uint32_t *w0, uint32_t *w1,
+                                    uint32_t *w2, uint32_t *w3)
 {
     for (int base = 0; base < n; base += VS_PHILOX_LANES) {
         uint32_t *c0 = w0 + base, *c1 = w1 + base, *c2 = w2 + base, *c3 = w3 + base;
         uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
-        for (int i = 0; i < VS_PHILOX_LANES; i++) {
-            uint64_t b = b0 + (uint64_t)(base + i);
-            c0[i] = (uint32_t)b;
-            c1[i] = (uint32_t)(b >> 32);
-            c2[i] = (uint32_t)stream;
-            c3[i] = (uint32_t)(stream >> 32);
-        }
         for (int round = 0; round < 10; round++) {
             for (int i = 0; i < VS_PHILOX_LANES; i++) {
                 uint64_t p0 = (uint64_t)VS_PHILOX_M0 * c0[i];
