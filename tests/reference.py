@@ -25,8 +25,9 @@ def philox4x32_10(counter, key):
         hi1, lo1 = p1 >> np.uint64(32), p1 & MASK32
         c = [hi1 ^ c[1] ^ k0.astype(np.uint64), lo1, hi0 ^ c[3] ^ k1.astype(np.uint64), lo0]
         if rnd < 9:
-            k0 = k0 + W0
-            k1 = k1 + W1
+            with np.errstate(over="ignore"):  # the key schedule wraps modulo 2**32
+                k0 = k0 + W0
+                k1 = k1 + W1
     return np.stack([x.astype(np.uint32) for x in c], axis=-1)
 
 

@@ -7,6 +7,7 @@
 :func:`philox4x32`     raw Philox4x32-10 blocks, for tests and interoperability
 :func:`set_num_threads` / :func:`get_num_threads`  process-wide thread count
 :func:`get_isa` / :func:`set_isa`  instruction-set kernel in use (``VARSHARE_ISA``)
+:func:`openmp_info`    OpenMP build, runtime library, thread policy figures, ISA
 =====================  ==========================================================
 
 Element ``i`` of a result is a pure function of (seed, stream, i, distribution,
@@ -16,7 +17,8 @@ a bit. The exact algorithms are specified in docs/random-algorithms.md.
 
 from ._generate import normal, philox4x32, truncated_normal, uniform
 from ._isa import get_isa, set_isa
+from ._runtime import openmp_info
 from ._threads import get_num_threads, set_num_threads
 
 __all__ = ["uniform", "normal", "truncated_normal", "philox4x32",
-           "set_num_threads", "get_num_threads", "get_isa", "set_isa"]
+           "set_num_threads", "get_num_threads", "get_isa", "set_isa", "openmp_info"]

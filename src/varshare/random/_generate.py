@@ -57,6 +57,8 @@ def _as_real(x: object, name: str) -> float:
 
 
 def _as_dtype(dtype: object, out: np.ndarray | None, allowed: tuple, func: str) -> np.dtype:
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy array, got {type(out).__name__}")
     if dtype is None:
         dtype = np.float32 if out is None else out.dtype
     try:
@@ -143,8 +145,9 @@ def _layout(full: tuple[int, ...], starts, extents, offset: int, out: np.ndarray
             axes[-1] = [axes[-1][0] * n, g, o]
         else:
             axes.append([n, g, o])
-    if not axes:
-        axes = [[1, 1, out.itemsize]]
+    if not axes or axes[-1][1] != 1:
+        # the kernel walks rows of consecutive indices along the last axis
+        axes.append([1, 1, out.itemsize])
     shape, gstride, ostride = (tuple(a[i] for a in axes) for i in range(3))
     return g0, shape, gstride, ostride
 

@@ -114,7 +114,8 @@ int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads)
 #pragma omp parallel num_threads(nthreads)
     {
         int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        int64_t per = ((end - begin) / nt + VS_SPAN_ALIGN - 1) / VS_SPAN_ALIGN * VS_SPAN_ALIGN;
+        int64_t per = (end - begin + nt - 1) / nt;
+        per = (per + VS_SPAN_ALIGN - 1) / VS_SPAN_ALIGN * VS_SPAN_ALIGN;
         int64_t s = begin + per * t, e = s + per;
         if (e > end) e = end;
         if (s < e) span(r, s, e);

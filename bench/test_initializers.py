@@ -1,0 +1,63 @@
+"""Initializers on the Philox kernels against the NumPy way, measured in the same run.
+
+Run: PYTHONPATH=src python -m pytest bench/test_initializers.py --benchmark-enable \
+     --benchmark-only -p no:cacheprovider
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from varshare import _initializers as vi
+
+BIG = (8192, 8192)
+SQUARE = (2048, 2048)
+STDDEV = 0.02
+
+
+def numpy_truncated_normal(shape, stddev):
+    """The NumPy way: float32 normals, redrawing those beyond two stddev until none are left."""
+    rng = np.random.default_rng()
+    z = rng.standard_normal(shape, dtype=np.float32)
+    bad = np.flatnonzero(np.abs(z) > 2)
+    while bad.size:
+        z.flat[bad] = rng.standard_normal(bad.size, dtype=np.float32)
+        bad = bad[np.abs(z.flat[bad]) > 2]
+    z *= stddev
+    return z
+
+
+def numpy_glorot_uniform(shape):
+    limit = math.sqrt(6.0 / (shape[0] + shape[1]))
+    out = np.random.default_rng().random(shape, dtype=np.float32)
+    out *= 2 * limit
+    out -= limit
+    return out
+
+
+def numpy_orthogonal(shape):
+    a = np.random.default_rng().standard_normal(shape, dtype=np.float32)
+    q, r = np.linalg.qr(a)
+    return q * np.sign(np.diagonal(r))
+
+
+CASES = {
+    "truncated_normal": (vi.truncated_normal_initializer(stddev=STDDEV, seed=1), BIG,
+                         lambda: numpy_truncated_normal(BIG, STDDEV)),
+    "glorot_uniform": (vi.glorot_uniform_initializer(seed=1), BIG,
+                       lambda: numpy_glorot_uniform(BIG)),
+    "orthogonal": (vi.orthogonal_initializer(seed=1), SQUARE,
+                   lambda: numpy_orthogonal(SQUARE)),
+}
+
+
+# ``n`` (elements) is a parameter because the project groups benchmarks by it.
+@pytest.mark.parametrize("case, n", [(case, math.prod(c[1])) for case, c in CASES.items()])
+@pytest.mark.parametrize("impl", ["varshare", "numpy"])
+def test_initializer(benchmark, case, n, impl):
+    init, shape, numpy_way = CASES[case]
+    benchmark.group = f"{case} {shape}"
+    fn = (lambda: init(shape)) if impl == "varshare" else numpy_way
+    out = benchmark.pedantic(fn, rounds=5, warmup_rounds=1)
+    assert out.shape == shape and out.dtype == np.float32

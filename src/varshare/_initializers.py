@@ -1,0 +1,465 @@
+"""TF 1.x initializers producing NumPy arrays, the random ones on Philox kernels.
+
+Every initializer is called as ``init(shape, dtype=None, partition_info=None)``.
+``dtype`` given at call time overrides the constructor's.  With ``partition_info``
+(a :class:`~varshare._partition_info.PartitionInfo`), ``shape`` is one shard of
+``partition_info.full_shape``, and the result is exactly that shard's window of
+the unpartitioned array: random initializers ask the kernel for the window alone,
+in one call with the scaling fused, so no shard ever generates the whole.  Scales
+that depend on the shape (unit scaling, variance scaling) use the full shape.
+The one exception is :class:`Orthogonal`, whose QR factorisation needs the whole
+matrix: it computes the full matrix and returns the window.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import random as _random
+from ._dtypes import as_dtype
+from ._partition_info import PartitionInfo
+from ._seeding import check_seed, kernel_seed
+
+__all__ = [
+    "Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
+    "TruncatedNormal", "UniformUnitScaling", "VarianceScaling", "GlorotUniform",
+    "GlorotNormal", "Orthogonal", "zeros_initializer", "ones_initializer",
+    "constant_initializer", "random_uniform_initializer", "random_normal_initializer",
+    "truncated_normal_initializer", "uniform_unit_scaling_initializer",
+    "variance_scaling_initializer", "glorot_uniform_initializer",
+    "glorot_normal_initializer", "orthogonal_initializer",
+]
+
+Shape = Sequence[int]
+DTypeLike = Any  # anything varshare._dtypes.as_dtype accepts
+
+# TF's truncation correction: stddev of a standard normal truncated to [-2, 2].
+_TRUNCATED_STDDEV = 0.87962566103423978
+
+
+def _float_dtype(dtype: DTypeLike) -> np.dtype:
+    dtype = as_dtype(dtype)
+    if dtype.kind != "f":
+        raise ValueError(
+            f"Argument `dtype` is expected to be floating point. Received: {dtype.name}.")
+    return dtype
+
+
+def _uniform_dtype(dtype: DTypeLike) -> np.dtype:
+    dtype = as_dtype(dtype)
+    if dtype.name not in ("float16", "float32", "float64", "int32", "int64"):
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype.name}. Accepted dtypes are "
+            "(float16, float32, float64, int32, int64).")
+    return dtype
+
+
+def _as_shape(shape: Shape) -> tuple[int, ...]:
+    try:
+        dims = tuple(operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"shape must be a sequence of integers, got {shape!r}") from None
+    if any(d < 0 for d in dims):
+        raise ValueError(f"shape must have non-negative dimensions, got {dims}")
+    return dims
+
+
+def _window(shape: tuple[int, ...], partition_info: PartitionInfo | None
+            ) -> tuple[tuple[int, ...], tuple[slice, ...] | None]:
+    """The full shape and the window of ``shape`` in it (None: the whole array)."""
+    if partition_info is None:
+        return shape, None
+    full = partition_info.full_shape
+    offset = partition_info.var_offset
+    if len(shape) != len(full) or any(o + s > d for o, s, d in zip(offset, shape, full)):
+        raise ValueError(
+            f"shape {shape} at var_offset {offset} does not fit in full_shape {full}")
+    return full, partition_info.window(shape)
+
+
+class Initializer:
+    """Base class: ``init(shape, dtype=None, partition_info=None) -> np.ndarray``."""
+
+    dtype: np.dtype
+
+    # Checks a dtype given to the constructor or at call time; subclasses narrow it.
+    _check_dtype = staticmethod(as_dtype)
+
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def _dtype(self, dtype: DTypeLike) -> np.dtype:
+        return self.dtype if dtype is None else self._check_dtype(dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, as TF 1.x (dtype by name)."""
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Initializer":
+        """An initializer from the output of :meth:`get_config`."""
+        return cls(**config)
+
+
+class _Fill(Initializer):
+    _value: int
+
+    def __init__(self, dtype: DTypeLike = np.float32):
+        self.dtype = self._check_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return np.full(_as_shape(shape), self._value, self._dtype(dtype))
+
+    def get_config(self):
+        return {"dtype": self.dtype.name}
+
+
+class Zeros(_Fill):
+    """Initializer of an all-zeros array."""
+
+    _value = 0
+
+
+class Ones(_Fill):
+    """Initializer of an all-ones array."""
+
+    _value = 1
+
+
+def _is_shape(value: object) -> bool:
+    if isinstance(value, (str, bytes)):
+        return False
+    return isinstance(value, (Sequence, np.ndarray)) or (
+        isinstance(value, numbers.Integral) and not isinstance(value, bool))
+
+
+def _array_or_initializer(cls: type[_Fill], shape: object, dtype: DTypeLike
+                          ) -> np.ndarray | _Fill:
+    if shape is not None and _is_shape(shape):
+        shape = (shape,) if isinstance(shape, numbers.Integral) else shape
+        return cls(np.float32 if dtype is None else dtype)(shape)
+    # TF 1.x style: the only positional argument (if any) is the dtype.
+    dtype = shape if dtype is None else dtype
+    return cls(np.float32 if dtype is None else dtype)
+
+
+def zeros_initializer(shape=None, dtype=None, partition_info=None):
+    """An all-zeros array, or an initializer of them.
+
+    ``zeros_initializer(shape, dtype)`` returns the array (the document's style);
+    ``zeros_initializer()`` or ``zeros_initializer(dtype)`` returns an initializer (TF 1.x).
+    The function itself also works as ``initializer=``.
+    """
+    return _array_or_initializer(Zeros, shape, dtype)
+
+
+def ones_initializer(shape=None, dtype=None, partition_info=None):
+    """An all-ones array, or an initializer of them.
+
+    ``ones_initializer(shape, dtype)`` returns the array (the document's style);
+    ``ones_initializer()`` or ``ones_initializer(dtype)`` returns an initializer (TF 1.x).
+    The function itself also works as ``initializer=``.
+    """
+    return _array_or_initializer(Ones, shape, dtype)
+
+
+def _flatten(value: object) -> Iterator[object]:
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flatten(item)
+    else:
+        yield value
+
+
+def _flat_indices(shape: tuple[int, ...], full: tuple[int, ...],
+                  window: tuple[slice, ...] | None) -> np.ndarray:
+    """C-order index in the full array of every element of the window."""
+    window = window or tuple(slice(0, d) for d in shape)
+    strides = np.cumprod((1,) + full[:0:-1], dtype=np.int64)[::-1]
+    index = np.zeros((), np.int64)
+    for w, stride in zip(window, strides):
+        index = index[..., None] + np.arange(w.start, w.stop, dtype=np.int64) * stride
+    return index
+
+
+class Constant(Initializer):
+    """Initializer of a constant: a scalar, or values padded with their last one.
+
+    A list, tuple or array with fewer elements than the variable is read in C
+    order and its last element repeats; more elements is an error.  Values in
+    Python lists must fit the dtype's kind (no floats for integers, only bools for
+    bool).  With ``verify_shape`` the value's shape must equal the full shape.
+    """
+
+    def __init__(self, value: Any = 0, dtype: DTypeLike = np.float32,
+                 verify_shape: bool = False):
+        if not (np.isscalar(value) or isinstance(value, (list, tuple, np.ndarray))):
+            raise TypeError(
+                f"Invalid type for initial value={value} of type: {type(value).__name__}. "
+                "Expected Python scalar, list or tuple of values, or numpy.ndarray.")
+        self.value = value
+        self.dtype = self._check_dtype(dtype)
+        self._verify_shape = verify_shape
+
+    def _values(self, dtype: np.dtype) -> np.ndarray:
+        """The value as a flat array of ``dtype`` (one zero if it is empty)."""
+        values = np.asarray(self.value)
+        allowed = {"b": "b", "i": "biu", "u": "biu"}.get(dtype.kind, "biuf")
+        if not isinstance(self.value, np.ndarray) and values.dtype.kind not in allowed:
+            bad = next(v for v in _flatten(self.value)
+                       if np.asarray(v).dtype.kind not in allowed)
+            raise TypeError(
+                f"Expected {dtype.name}, but got {bad!r} of type '{type(bad).__name__}'.")
+        values = values.astype(dtype).ravel()
+        return values if values.size else np.zeros(1, dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None, verify_shape=None):
+        shape = _as_shape(shape)
+        dtype = self._dtype(dtype)
+        full, window = _window(shape, partition_info)
+        verify = self._verify_shape if verify_shape is None else verify_shape
+        if verify and np.shape(self.value) != full:
+            raise TypeError(
+                f"Expected Tensor's shape: {full}, but got {np.shape(self.value)}.")
+        values = self._values(dtype)
+        if values.size > math.prod(full):
+            raise ValueError(
+                f"Too many elements provided. Takes at most {math.prod(full)}, "
+                f"but got {values.size}.")
+        if values.size == 1:
+            return np.full(shape, values[0], dtype)
+        return values[np.minimum(_flat_indices(shape, full, window), values.size - 1)]
+
+    def get_config(self):
+        return {"value": self.value, "dtype": self.dtype.name}
+
+
+class _Random(Initializer):
+    """A random initializer: one kernel call for the shard's window, scaling fused."""
+
+    _check_dtype = staticmethod(_float_dtype)
+
+    def __init__(self, seed: int | None, dtype: DTypeLike):
+        self.seed = check_seed(seed)
+        self.dtype = self._check_dtype(dtype)
+
+    def _sample(self, kind: str, shape: Shape, dtype: np.dtype,
+                partition_info: PartitionInfo | None, a: float, b: float) -> np.ndarray:
+        """``kind`` ("uniform", "normal", "truncated_normal") with parameters a, b."""
+        shape = _as_shape(shape)
+        full, window = _window(shape, partition_info)
+        seed, stream = kernel_seed(self.seed)
+        if kind == "uniform" and a == b:  # an empty range: TF returns the constant
+            return np.full(shape, a, dtype)
+        generate = getattr(_random, kind)
+        return generate(full, seed, a, b, dtype.name, stream=stream, window=window)
+
+
+class RandomUniform(_Random):
+    """Uniform in ``[minval, maxval)``; integer dtypes give integers in that range.
+
+    ``maxval=None`` means 1 for float dtypes and is an error for integer ones.
+    """
+
+    _check_dtype = staticmethod(_uniform_dtype)
+
+    def __init__(self, minval: float = 0, maxval: float | None = None,
+                 seed: int | None = None, dtype: DTypeLike = np.float32):
+        super().__init__(seed, dtype)
+        self.minval = minval
+        self.maxval = maxval
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self._dtype(dtype)
+        maxval = self.maxval
+        if maxval is None:
+            if dtype.kind == "i":
+                raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
+            maxval = 1.0
+        return self._sample("uniform", shape, dtype, partition_info, self.minval, maxval)
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed,
+                "dtype": self.dtype.name}
+
+
+class RandomNormal(_Random):
+    """Normal with the given mean and standard deviation."""
+
+    _kind = "normal"
+
+    def __init__(self, mean: float = 0.0, stddev: float = 1.0,
+                 seed: int | None = None, dtype: DTypeLike = np.float32):
+        super().__init__(seed, dtype)
+        self.mean = mean
+        self.stddev = stddev
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return self._sample(self._kind, shape, self._dtype(dtype), partition_info,
+                            self.mean, self.stddev)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
+                "dtype": self.dtype.name}
+
+
+class TruncatedNormal(RandomNormal):
+    """Normal whose draws beyond two standard deviations from the mean are redrawn."""
+
+    _kind = "truncated_normal"
+
+
+def _input_size(shape: Sequence[int]) -> float:
+    return max(1.0, float(math.prod(shape[:-1])))
+
+
+class UniformUnitScaling(_Random):
+    """Uniform in ``±factor * sqrt(3 / fan_in)``, keeping the input variance.
+
+    ``fan_in`` is the product of all but the last dimension of ``full_shape`` if
+    given, else of ``partition_info.full_shape``, else of the shape.
+    """
+
+    def __init__(self, factor: float = 1.0, seed: int | None = None,
+                 dtype: DTypeLike = np.float32, full_shape: Shape | None = None):
+        super().__init__(seed, dtype)
+        self.factor = factor
+        self.full_shape = None if full_shape is None else _as_shape(full_shape)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        scale_shape = self.full_shape
+        if scale_shape is None:
+            scale_shape = shape if partition_info is None else partition_info.full_shape
+        limit = self.factor * math.sqrt(3.0 / _input_size(scale_shape))
+        return self._sample("uniform", shape, self._dtype(dtype), partition_info,
+                            -limit, limit)
+
+    def get_config(self):
+        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name,
+                "full_shape": self.full_shape}
+
+
+def _compute_fans(shape: Sequence[int]) -> tuple[int, int]:
+    """TF's fans: a conv kernel ``(*spatial, in, out)`` multiplies by its spatial size."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
+
+
+class VarianceScaling(_Random):
+    """Variance ``scale / n`` with ``n`` the fan in, fan out or their mean.
+
+    Fans come from the full shape.  ``"truncated_normal"`` (alias ``"normal"``)
+    divides the stddev by the stddev of a normal truncated at 2 so the variance
+    is exact; ``"untruncated_normal"`` and ``"uniform"`` need no correction.
+    """
+
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in",
+                 distribution: str = "truncated_normal", seed: int | None = None,
+                 dtype: DTypeLike = np.float32):
+        if scale <= 0.0:
+            raise ValueError(f"Argument `scale` must be a positive float. Received: {scale}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError("Argument `mode` should be one of ('fan_in', 'fan_out', "
+                             f"'fan_avg'). Received: {mode}")
+        distribution = distribution.lower()
+        if distribution not in ("normal", "uniform", "truncated_normal",
+                                "untruncated_normal"):
+            raise ValueError(
+                "Argument `distribution` should be one of ('normal', 'uniform', "
+                f"'truncated_normal', 'untruncated_normal'). Received: {distribution}")
+        super().__init__(seed, dtype)
+        self.scale = scale
+        self.mode = mode
+        self.distribution = distribution
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self._dtype(dtype)
+        fan_in, fan_out = _compute_fans(
+            partition_info.full_shape if partition_info is not None else _as_shape(shape))
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
+        scale = self.scale / max(1.0, fan[self.mode])
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * scale)
+            return self._sample("uniform", shape, dtype, partition_info, -limit, limit)
+        if self.distribution == "untruncated_normal":
+            return self._sample("normal", shape, dtype, partition_info, 0.0, math.sqrt(scale))
+        return self._sample("truncated_normal", shape, dtype, partition_info, 0.0,
+                            math.sqrt(scale) / _TRUNCATED_STDDEV)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "seed": self.seed, "dtype": self.dtype.name}
+
+
+class GlorotUniform(VarianceScaling):
+    """Glorot (Xavier) uniform: uniform in ``±sqrt(6 / (fan_in + fan_out))``."""
+
+    _distribution = "uniform"
+
+    def __init__(self, seed: int | None = None, dtype: DTypeLike = np.float32):
+        super().__init__(1.0, "fan_avg", self._distribution, seed, dtype)
+
+    def get_config(self):
+        return {"seed": self.seed, "dtype": self.dtype.name}
+
+
+class GlorotNormal(GlorotUniform):
+    """Glorot (Xavier) normal: truncated normal of variance ``2 / (fan_in + fan_out)``."""
+
+    _distribution = "truncated_normal"
+
+
+class Orthogonal(_Random):
+    """A (semi-)orthogonal matrix times ``gain``, reshaped to the shape.
+
+    The shape is read as a ``prod(shape[:-1]) x shape[-1]`` matrix, computed as
+    the sign-corrected Q of the QR factorisation of a normal matrix.  A shard
+    computes the whole matrix and returns its window.
+    """
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None,
+                 dtype: DTypeLike = np.float32):
+        super().__init__(seed, dtype)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self._dtype(dtype)
+        shape = _as_shape(shape)
+        full, window = _window(shape, partition_info)
+        if len(full) < 2:
+            raise ValueError("The tensor to initialize, specified by argument `shape` must "
+                             f"be at least two-dimensional. Received shape={list(full)}")
+        rows, cols = math.prod(full[:-1]), full[-1]
+        a = self._sample("normal", (max(rows, cols), min(rows, cols)), dtype, None, 0.0, 1.0)
+        # LAPACK has no float16: factor in float32 and round back.
+        q, r = np.linalg.qr(a.astype(np.float32) if dtype == np.float16 else a)
+        q *= np.sign(np.diagonal(r))
+        if rows < cols:
+            q = q.T
+        q = (q * self.gain).astype(dtype, copy=False).reshape(full)
+        return q if window is None else np.ascontiguousarray(q[window])
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
+constant_initializer = Constant
+random_uniform_initializer = RandomUniform
+random_normal_initializer = RandomNormal
+truncated_normal_initializer = TruncatedNormal
+uniform_unit_scaling_initializer = UniformUnitScaling
+variance_scaling_initializer = VarianceScaling
+glorot_uniform_initializer = GlorotUniform
+glorot_normal_initializer = GlorotNormal
+orthogonal_initializer = Orthogonal
