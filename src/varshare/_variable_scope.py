@@ -10,7 +10,7 @@ from typing import Any, Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-from varshare import _dtypes
+from varshare import _dtypes, _seeding
 from varshare._graph import Graph, GraphKeys, get_default_graph
 from varshare._partition_info import PartitionInfo
 from varshare._variables import (
@@ -183,18 +183,6 @@ def _default_initializer(name: str, dtype: np.dtype) -> Callable:
     raise ValueError(f"An initializer for variable {name} of {dtype} is required")
 
 
-def _creation_context() -> contextlib.AbstractContextManager:
-    """The seeding context all initializer calls of one variable share."""
-    try:
-        from varshare import _seeding
-    except ModuleNotFoundError as error:
-        # TODO(lead): drop this fallback once varshare._seeding has landed.
-        if error.name != "varshare._seeding":
-            raise
-        return contextlib.nullcontext()
-    return _seeding.variable_creation()
-
-
 def _already_exists(name: str) -> ValueError:
     return ValueError(f"Variable {name} already exists, disallowed. Did you mean to set "
                       f"reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
@@ -357,9 +345,9 @@ class VariableStore:
             raise _already_exists(taken)
         variables = self._create(shards, dtype, initializer, regularizer, validate_shape,
                                  attributes, full=(name, shape, partitions))
-        self._partitioned_vars[name] = variables = PartitionedVariable(
-            name, shape, dtype, variables, partitions)
-        return variables
+        partitioned = PartitionedVariable(name, shape, dtype, variables, partitions)
+        self._partitioned_vars[name] = partitioned
+        return partitioned
 
     @staticmethod
     def _check_sharing(what: str, name: str, shape: Shape, dtype: np.dtype, found: Any) -> None:
@@ -382,7 +370,7 @@ class VariableStore:
         keys = collection_keys(collections, trainable)
         random_op_count = graph.random_op_count
         try:
-            with _creation_context():
+            with _seeding.variable_creation():
                 values = [_initial_value(name, shape, dtype, initializer, info, validate_shape)
                           for name, shape, info in shards]
             variables = [Variable._unregistered(
