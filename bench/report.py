@@ -1,10 +1,12 @@
-"""Markdown table of ns/element, varshare.random vs NumPy Generator(PCG64), same run.
+"""Markdown table of ns/element: varshare.random per kernel vs NumPy (and torch), one run.
 
-    PYTHONPATH=src python bench/report.py [--repeat 7] [--sizes 16,24] [--threads 1,2]
+    python bench/report.py [--repeat 7] [--sizes 16,24] [--threads 1,2] [--plot out.png]
 
-Plain time.perf_counter, best of --repeat calls after one warm-up, preallocated out= on both
-sides (the same operations as bench/test_random.py). NumPy is single-threaded; the ratio
-column is NumPy ns / varshare ns (> 1 means varshare is faster).
+Plain time.perf_counter, best of --repeat calls after one warm-up, preallocated outputs on
+every side (the same operations as bench/test_random.py). NumPy is single-threaded; torch
+runs with the row's thread count. Ratios are peer ns / varshare ns with the CPU's best
+kernel (> 1 means varshare is faster). Machines are shared and noisy: compare ratios
+within one run, not absolute figures across runs.
 """
 
 import argparse
@@ -19,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_random import DISTS, DTYPES, numpy_fn, size_id, varshare_fn  # noqa: E402
 
 import varshare.random as vr  # noqa: E402
+from varshare.random import _kernels  # noqa: E402
 
 
 def best_time(fn, repeat):
@@ -31,39 +34,96 @@ def best_time(fn, repeat):
     return best
 
 
+def torch_fn(dist, out, threads):
+    """torch's in-place initialisers on a tensor sharing `out`'s memory, or None."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    t = torch.from_numpy(out)
+
+    def run():
+        torch.set_num_threads(threads)
+        if dist == "uniform":
+            t.uniform_()
+        elif dist == "normal":
+            t.normal_()
+        else:
+            torch.nn.init.trunc_normal_(t, a=-2.0, b=2.0)
+    return run
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--sizes", default="16,24", help="exponents k of n = 2**k")
     ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--plot", help="write a PNG of ns/element vs size (needs matplotlib)")
     args = ap.parse_args(argv)
     sizes = [2**int(k) for k in args.sizes.split(",")]
     threads = [int(t) for t in args.threads.split(",")]
+    isas = _kernels.ISA_NAMES[: _kernels.ISA_NAMES.index(_kernels.cpu_isa()) + 1]
+    has_torch = torch_fn("normal", np.empty(1, np.float32), 1) is not None
 
-    try:
-        from varshare.random import _kernels
-        openmp = getattr(_kernels, "OPENMP", "?")
-    except ImportError:
-        openmp = "?"
-    print("varshare.random vs NumPy %s Generator(PCG64); %s, %s, %d CPUs, OpenMP=%s; best of %d\n" % (
-        np.__version__, platform.python_implementation() + " " + platform.python_version(),
-        platform.machine(), os.cpu_count() or 0, openmp, args.repeat))
-    print("| distribution | dtype | n | threads | NumPy ns/el | varshare ns/el | NumPy/varshare |")
-    print("|---|---|---|---|---|---|---|")
+    print("varshare.random vs NumPy %s Generator(PCG64)%s; %s %s, %s, %d CPUs, OpenMP=%s; "
+          "best of %d\n" % (np.__version__, " and torch" if has_torch else "",
+                            platform.python_implementation(), platform.python_version(),
+                            platform.machine(), os.cpu_count() or 0, _kernels.OPENMP, args.repeat))
+    head = ["distribution", "dtype", "n", "threads", "NumPy"] + (["torch"] if has_torch else [])
+    head += [f"varshare {isa}" for isa in isas] + ["vs NumPy"] + (["vs torch"] if has_torch else [])
+    print("| " + " | ".join(head) + " |  (ns/element)")
+    print("|" + "---|" * len(head))
+    rows = []
     for dist in DISTS:
         for dtype in DTYPES:
             for n in sizes:
                 out = np.empty(n, dtype)
                 rng = np.random.Generator(np.random.PCG64(12345))
-                # small calls are cheap: take many so that a descheduled OpenMP thread (2-core VM
-                # shared with other work) does not decide the minimum
                 rep = max(args.repeat, 25) if n < 2**22 else max(3, args.repeat // 2)
                 t_np = best_time(numpy_fn(dist, out, rng), rep) * 1e9 / n
                 for t in threads:
-                    t_vs = best_time(varshare_fn(dist, out, t), rep) * 1e9 / n
-                    print("| %s | %s | %s | %d | %.3f | %.3f | %.2f× |" % (
-                        dist, dtype, size_id(n).replace("n=", ""), t, t_np, t_vs, t_np / t_vs))
-                sys.stdout.flush()
+                    t_torch = best_time(torch_fn(dist, out, t), rep) * 1e9 / n if has_torch else None
+                    t_vs = {}
+                    for isa in isas:
+                        vr.set_isa(isa)
+                        t_vs[isa] = best_time(varshare_fn(dist, out, t), rep) * 1e9 / n
+                    vr.set_isa("auto")
+                    best = t_vs[isas[-1]]
+                    cells = [dist, dtype, size_id(n).replace("n=", ""), str(t), "%.3f" % t_np]
+                    cells += ["%.3f" % t_torch] if has_torch else []
+                    cells += ["%.3f" % t_vs[isa] for isa in isas] + ["%.2f×" % (t_np / best)]
+                    cells += ["%.2f×" % (t_torch / best)] if has_torch else []
+                    print("| " + " | ".join(cells) + " |")
+                    sys.stdout.flush()
+                    rows.append((dist, dtype, n, t, t_np, t_torch, t_vs))
+    if args.plot:
+        plot(rows, isas, args.plot)
+
+
+def plot(rows, isas, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = sorted({(d, dt) for d, dt, *_ in rows}, key=lambda p: (DISTS.index(p[0]), p[1]))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.6), squeeze=False)
+    for ax, (dist, dtype) in zip(axes[0], panels):
+        sel = [r for r in rows if r[0] == dist and r[1] == dtype]
+        for t in sorted({r[3] for r in sel}):
+            pts = sorted((r[2], r) for r in sel if r[3] == t)
+            ns = [p for p, _ in pts]
+            for isa in isas:
+                ax.plot(ns, [r[6][isa] for _, r in pts], "o-", label=f"varshare {isa}, {t} thr")
+            if pts[0][1][5] is not None:
+                ax.plot(ns, [r[5] for _, r in pts], "s--", label=f"torch, {t} thr")
+        first = sorted((r[2], r[4]) for r in sel)
+        ax.plot([n for n, _ in first], [v for _, v in first], "k^-", label="NumPy PCG64")
+        ax.set(xscale="log", yscale="log", title=f"{dist} {dtype}", xlabel="elements",
+               ylabel="ns / element")
+    axes[0][-1].legend(fontsize=6)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print(f"\nplot written to {path}")
 
 
 if __name__ == "__main__":

@@ -47,20 +47,27 @@ def _blocks(block_lo_hi, seed, stream):
     return philox4x32_10(ctr, key)
 
 
-def words32(g, seed, stream):
-    """The 32-bit word of element g (32-bit family): block g//4, lane g%4."""
+def locate(g, per_group):
+    """(block, word slot) of elements g: groups of 16 blocks, structure of arrays inside."""
     g = np.asarray(g, np.uint64)
-    out = _blocks((g // np.uint64(4), 0), seed, stream)
-    return np.take_along_axis(out, (g % np.uint64(4)).astype(np.intp)[..., None], -1)[..., 0]
+    q = g % np.uint64(per_group)
+    block = (g // np.uint64(per_group)) * np.uint64(16) + q % np.uint64(16)
+    return block, (q // np.uint64(16)).astype(np.intp)
+
+
+def words32(g, seed, stream):
+    """The 32-bit word of element g (32-bit family)."""
+    block, j = locate(g, 64)
+    out = _blocks((block, 0), seed, stream)
+    return np.take_along_axis(out, j[..., None], -1)[..., 0]
 
 
 def words64(g, seed, stream):
-    """The 64-bit word of element g (64-bit family): block g//2, lanes 2j, 2j+1."""
-    g = np.asarray(g, np.uint64)
-    out = _blocks((g // np.uint64(2), 0), seed, stream).astype(np.uint64)
-    j = (g % np.uint64(2)).astype(np.intp)
-    lo = np.take_along_axis(out, (2 * j)[..., None], -1)[..., 0]
-    hi = np.take_along_axis(out, (2 * j + 1)[..., None], -1)[..., 0]
+    """The 64-bit word of element g (64-bit family): words 2h, 2h+1 of its block."""
+    block, h = locate(g, 32)
+    out = _blocks((block, 0), seed, stream).astype(np.uint64)
+    lo = np.take_along_axis(out, (2 * h)[..., None], -1)[..., 0]
+    hi = np.take_along_axis(out, (2 * h + 1)[..., None], -1)[..., 0]
     return lo | (hi << np.uint64(32))
 
 
@@ -227,20 +234,20 @@ def std_normal_pair_f64(W1, W2):
 
 def std_normal(g, seed, stream, dtype):
     """Standard normal of element g (attempt 0), in the compute dtype."""
-    g = np.asarray(g, np.uint64)
     if np.dtype(dtype) == np.float64:
-        out = _blocks((g // np.uint64(2), 0), seed, stream).astype(np.uint64)
+        block, h = locate(g, 32)
+        out = _blocks((block, 0), seed, stream).astype(np.uint64)
         W1 = out[..., 0] | (out[..., 1] << np.uint64(32))
         W2 = out[..., 2] | (out[..., 3] << np.uint64(32))
         zc, zs = std_normal_pair_f64(W1, W2)
-        return np.where(g % np.uint64(2) == 0, zc, zs)
-    out = _blocks((g // np.uint64(4), 0), seed, stream)
-    lane = (g % np.uint64(4)).astype(np.intp)
-    pair = lane // 2
+        return np.where(h == 0, zc, zs)
+    block, j = locate(g, 64)
+    out = _blocks((block, 0), seed, stream)
+    pair = j // 2
     w1 = np.take_along_axis(out, (2 * pair)[..., None], -1)[..., 0]
     w2 = np.take_along_axis(out, (2 * pair + 1)[..., None], -1)[..., 0]
     zc, zs = std_normal_pair_f32(w1, w2)
-    return np.where(lane % 2 == 0, zc, zs)
+    return np.where(j % 2 == 0, zc, zs)
 
 
 def std_normal_redraw(g, attempt, seed, stream, dtype):

@@ -29,13 +29,13 @@ except ImportError:      # pragma: no cover
     mpmath = None
 
 N = 2**20           # >= 10**6 samples per dtype
-SEED, STREAM, OFFSET = 0x5EED5EED5EED5EED, 2**32 + 11, 2**32 + 4   # offset multiple of 4
+SEED, STREAM, OFFSET = 0x5EED5EED5EED5EED, 2**32 + 11, 2**32 + 64   # on a group boundary
 
 # Elements whose radius word is extreme (found by exhaustive search, verified below):
 # w1 = 0 gives u = 2**-32, the largest float32 radius sqrt(64 ln 2) = 6.6604;
 # w1 = 2**32 - 1 gives u = 1, radius 0.
-W1_ZERO = [(20240601, 0, 61591408), (7, 3, 4503831362)]      # (seed, stream, g of the cos lane)
-W1_ONES = [(20240601, 0, 4225389146)]
+W1_ZERO = [(20240601, 0, 61591372), (7, 3, 4503831392)]      # (seed, stream, g of the cos lane)
+W1_ONES = [(20240601, 0, 4225389158)]
 
 
 def _pi(t):
@@ -88,10 +88,26 @@ def ulp_error(got, exact, dtype):
     return np.where(ex == 0, np.where(got == 0, 0, np.inf), err).astype(np.float64)
 
 
+def pair_positions(n, per_group):
+    """Positions of the cosine and the sine element of each Box-Muller pair in an array that
+    starts on a group boundary (doc §2: the sine is 16 elements after its cosine)."""
+    i = np.arange(n)
+    cos = i[(i % per_group) // 16 % 2 == 0]
+    return cos, cos + 16
+
+
 def words32_pairs(n, seed, stream, offset):
-    """(w1, w2) for the n/2 pairs of elements offset .. offset+n-1 (offset even)."""
+    """(w1, w2, cos positions, sin positions) of elements offset .. offset+n-1."""
     w = reference.words32(np.arange(n, dtype=np.uint64) + np.uint64(offset), seed, stream)
-    return w[0::2], w[1::2]
+    c, s = pair_positions(n, 64)
+    return w[c], w[s], c, s
+
+
+def words64_pairs(n, seed, stream, offset):
+    """(W1, W2, cos positions, sin positions) of elements offset .. offset+n-1."""
+    W = reference.words64(np.arange(n, dtype=np.uint64) + np.uint64(offset), seed, stream)
+    c, s = pair_positions(n, 32)
+    return W[c], W[s], c, s
 
 
 # ----------------------------------------------------------------------------- float32
@@ -99,11 +115,11 @@ def words32_pairs(n, seed, stream, offset):
 def test_float32_normal_within_4_ulp():
     t = LD if HAVE_LD else np.float64      # float64 libm is ~2**-29 float32 ulp: enough here
     z = vr.normal(N, SEED, stream=STREAM, offset=OFFSET)
-    w1, w2 = words32_pairs(N, SEED, STREAM, OFFSET)
+    w1, w2, c, s = words32_pairs(N, SEED, STREAM, OFFSET)
     zc, zs = exact_pair_f32(w1, w2, t)
-    err = np.maximum(ulp_error(z[0::2], zc, np.float32), ulp_error(z[1::2], zs, np.float32))
+    err = np.maximum(ulp_error(z[c], zc, np.float32), ulp_error(z[s], zs, np.float32))
     worst = float(err.max())
-    assert worst <= 4.0, "float32 normal off by %.3f ulp at element %d" % (worst, 2 * int(err.argmax()) + OFFSET)
+    assert worst <= 4.0, "float32 normal off by %.3f ulp at element %d" % (worst, int(c[err.argmax()]) + OFFSET)
     assert float(np.abs(z).max()) > 4.5    # tails present in the sample
 
 
@@ -111,9 +127,9 @@ def test_float16_normal_correctly_rounded_from_float32():
     t = LD if HAVE_LD else np.float64
     n = 2**18
     z = vr.normal(n, SEED, dtype="float16", stream=STREAM, offset=OFFSET)
-    w1, w2 = words32_pairs(n, SEED, STREAM, OFFSET)
+    w1, w2, c, s = words32_pairs(n, SEED, STREAM, OFFSET)
     zc, zs = exact_pair_f32(w1, w2, t)
-    err = np.maximum(ulp_error(z[0::2], zc, np.float16), ulp_error(z[1::2], zs, np.float16))
+    err = np.maximum(ulp_error(z[c], zc, np.float16), ulp_error(z[s], zs, np.float16))
     assert float(err.max()) <= 0.5 + 2.0**-8
 
 
@@ -121,30 +137,31 @@ def test_float16_normal_correctly_rounded_from_float32():
 def test_float32_largest_radius(seed, stream, g):
     """w1 = 0: u = 2**-32 and |z| reaches sqrt(64 ln 2) = 6.6604 (not the 5.6-5.8 of 24-bit
     variants). The pair of this element is checked bit for bit and to 4 ulp."""
-    assert int(reference.words32(np.uint64(g), seed, stream)) == 0 and g % 2 == 0
-    z = vr.normal(2, seed, stream=stream, offset=g)
-    np.testing.assert_array_equal(z.view(np.uint32),
-                                  reference.full_array("normal", 2, seed, stream, g, "float32").view(np.uint32))
-    w2 = reference.words32(np.uint64(g + 1), seed, stream)
+    assert int(reference.words32(np.uint64(g), seed, stream)) == 0 and g % 64 // 16 % 2 == 0
+    z = vr.normal(17, seed, stream=stream, offset=g)[::16]          # the pair: g and g + 16
+    np.testing.assert_array_equal(
+        z.view(np.uint32),
+        reference.full_array("normal", 17, seed, stream, g, "float32")[::16].view(np.uint32))
+    w2 = reference.words32(np.uint64(g + 16), seed, stream)
     zc, zs = exact_pair_f32(np.array([0], np.uint32), np.array([w2], np.uint32), LD if HAVE_LD else np.float64)
     assert ulp_error(z[:1], zc, np.float32).max() <= 4 and ulp_error(z[1:], zs, np.float32).max() <= 4
     r = math.hypot(float(z[0]), float(z[1]))
     assert abs(r - math.sqrt(64 * math.log(2))) < 1e-5, r
     # the largest radius is representable and finite for float16 too, and the truncated normal
     # redraws at least one of the two elements
-    h = vr.normal(2, seed, dtype="float16", stream=stream, offset=g)
+    h = vr.normal(17, seed, dtype="float16", stream=stream, offset=g)[::16]
     np.testing.assert_array_equal(h, z.astype(np.float16))
-    tn = vr.truncated_normal(2, seed, stream=stream, offset=g)
+    tn = vr.truncated_normal(17, seed, stream=stream, offset=g)[::16]
     assert (np.abs(tn) <= 2).all() and not np.array_equal(tn, z)
 
 
 @pytest.mark.parametrize("seed,stream,g", W1_ONES)
 def test_float32_zero_radius(seed, stream, g):
-    assert int(reference.words32(np.uint64(g), seed, stream)) == 2**32 - 1 and g % 2 == 0
+    assert int(reference.words32(np.uint64(g), seed, stream)) == 2**32 - 1 and g % 64 // 16 % 2 == 0
     for dtype in ("float32", "float16"):
-        z = vr.normal(2, seed, dtype=dtype, stream=stream, offset=g)
+        z = vr.normal(17, seed, dtype=dtype, stream=stream, offset=g)[::16]
         assert (z == 0).all()
-        exp = reference.full_array("normal", 2, seed, stream, g, dtype)
+        exp = reference.full_array("normal", 17, seed, stream, g, dtype)[::16]
         np.testing.assert_array_equal(z.view(np.uint16 if dtype == "float16" else np.uint32),
                                       exp.view(np.uint16 if dtype == "float16" else np.uint32))
 
@@ -201,16 +218,15 @@ def _exact64_available():
 def test_float64_normal_within_4_ulp():
     n = N if HAVE_LD else 20000
     z = vr.normal(n, SEED, dtype="float64", stream=STREAM, offset=OFFSET)
-    # element pair (2m, 2m+1) is one block: W1 = its lane-0 64-bit word, W2 = its lane-1 word
-    W = reference.words64(np.arange(n, dtype=np.uint64) + np.uint64(OFFSET), SEED, STREAM)
-    W1, W2 = W[0::2], W[1::2]
+    # the cosine element and the sine element 16 later share one block: W1 and W2
+    W1, W2, c, s = words64_pairs(n, SEED, STREAM, OFFSET)
     if HAVE_LD:
         zc, zs = exact_pair_f64(W1, W2, LD)
-        err = np.maximum(ulp_error(z[0::2], zc, np.float64), ulp_error(z[1::2], zs, np.float64))
+        err = np.maximum(ulp_error(z[c], zc, np.float64), ulp_error(z[s], zs, np.float64))
     else:  # pragma: no cover
-        err = np.array([_mp_ulp(z[2 * i:2 * i + 2], int(W1[i]), int(W2[i])) for i in range(n // 2)])
+        err = np.array([_mp_ulp(z[[ci, si]], int(a), int(b)) for ci, si, a, b in zip(c, s, W1, W2)])
     worst = float(err.max())
-    assert worst <= 4.0, "float64 normal off by %.3f ulp at element %d" % (worst, 2 * int(err.argmax()) + OFFSET)
+    assert worst <= 4.0, "float64 normal off by %.3f ulp at element %d" % (worst, int(c[err.argmax()]) + OFFSET)
 
 
 def _mp_pair(W1, W2):
@@ -234,11 +250,10 @@ def _mp_ulp(pair, W1, W2):
 @pytest.mark.skipif(mpmath is None or not HAVE_LD, reason="needs mpmath and long double")
 def test_float64_long_double_exact_agrees_with_mpmath():
     """Cross-check of the long-double "exact" values used above, on a small sample."""
-    n = 400
-    W = reference.words64(np.arange(n, dtype=np.uint64) + np.uint64(OFFSET), SEED, STREAM)
-    W1, W2 = W[0::2], W[1::2]
+    n = 416
+    W1, W2, _, _ = words64_pairs(n, SEED, STREAM, OFFSET)
     zc, zs = exact_pair_f64(W1, W2, LD)
-    for i in range(n // 2):
+    for i in range(len(W1)):
         mc, ms = _mp_pair(int(W1[i]), int(W2[i]))
         for ld, mp in ((zc[i], mc), (zs[i], ms)):
             hi = np.float64(ld)
@@ -251,8 +266,8 @@ def test_float64_long_double_exact_agrees_with_mpmath():
 
 @pytest.mark.skipif(mpmath is None, reason="needs mpmath")
 def test_float64_normal_mpmath_sample():
-    n = 2000
+    n = 2016
     z = vr.normal(n, 3, dtype="float64", stream=2**63, offset=2**40)
-    W = reference.words64(np.arange(n, dtype=np.uint64) + np.uint64(2**40), 3, 2**63)
-    worst = max(_mp_ulp(z[2 * i:2 * i + 2], int(W[2 * i]), int(W[2 * i + 1])) for i in range(n // 2))
+    W1, W2, c, s = words64_pairs(n, 3, 2**63, 2**40)
+    worst = max(_mp_ulp(z[[ci, si]], int(a), int(b)) for ci, si, a, b in zip(c, s, W1, W2))
     assert worst <= 4.0, worst

@@ -153,12 +153,15 @@ def test_bad_values_rejected(ctr, key):
 def test_counter_layout_via_full_range_int64(seed, stream, offset):
     """int64 uniform on [-2**63, 2**63 - 1) is W - 2**63 - 1 for W >= 1 (doc §3.2), which
     exposes the raw 64-bit words: check them against philox4x32 with the documented counter
-    (b & 0xFFFFFFFF, b >> 32, stream low, stream high) and key (seed low, seed high)."""
-    n = 11
+    (b & 0xFFFFFFFF, b >> 32, stream low, stream high), key (seed low, seed high) and
+    element layout (doc §2: groups of 16 blocks, 32 elements; element 16h + i of a group is
+    words 2h, 2h+1 of its block i)."""
+    n = 45
     y = vr.uniform(n, seed, -2**63, 2**63 - 1, dtype="int64", stream=stream, offset=offset)
     g = offset + np.arange(n, dtype=np.uint64)
-    b = g // np.uint64(2)
-    j = (g % np.uint64(2)).astype(np.intp)
+    q = g % np.uint64(32)
+    b = g // np.uint64(32) * np.uint64(16) + q % np.uint64(16)
+    j = (q // np.uint64(16)).astype(np.intp)
     ctr = np.stack([(b & np.uint64(0xFFFFFFFF)).astype(U32), (b >> np.uint64(32)).astype(U32),
                     np.full(n, stream & 0xFFFFFFFF, U32), np.full(n, stream >> 32, U32)], -1)
     key = np.array([seed & 0xFFFFFFFF, seed >> 32], U32)

@@ -35,11 +35,12 @@ typedef struct {
 
 enum vs_isa { VS_ISA_PORTABLE = 0, VS_ISA_AVX2 = 1, VS_ISA_AVX512 = 2 };
 
-/* Values of blocks b0 .. b0+nblocks-1 (nblocks <= VS_CHUNK / elements per block) in the
- * output dtype, into buf: one implementation per ISA, identical bits. */
-void vs_chunk_portable(const vs_request *r, uint64_t b0, int nblocks, void *buf);
-void vs_chunk_avx2(const vs_request *r, uint64_t b0, int nblocks, void *buf);
-void vs_chunk_avx512(const vs_request *r, uint64_t b0, int nblocks, void *buf);
+/* Values of block groups G0 .. G0+ngroups-1 (16 blocks each: 64 elements of the 32-bit
+ * family, 32 of the 64-bit family; at most VS_CHUNK elements) in the output dtype, into buf:
+ * one implementation per ISA, identical bits. */
+void vs_chunk_portable(const vs_request *r, uint64_t G0, int ngroups, void *buf);
+void vs_chunk_avx2(const vs_request *r, uint64_t G0, int ngroups, void *buf);
+void vs_chunk_avx512(const vs_request *r, uint64_t G0, int ngroups, void *buf);
 
 /* The best ISA this CPU supports (VS_ISA_*). */
 int vs_cpu_isa(void);

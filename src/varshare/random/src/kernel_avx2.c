@@ -6,11 +6,12 @@
 #pragma GCC target("avx2")
 #include "philox_avx2.h"
 #define VS_PHILOX_ARRAYS vs_philox_arrays_avx2
+#define VS_PHILOX_BLOCKS vs_philox_blocks_avx2
 #include "kernels.h"
 
-void vs_chunk_avx2(const vs_request *r, uint64_t b0, int nblocks, void *buf)
+void vs_chunk_avx2(const vs_request *r, uint64_t G0, int ngroups, void *buf)
 {
-    vs_chunk(r, b0, nblocks, buf);
+    vs_chunk(r, G0, ngroups, buf);
 }
 #pragma GCC pop_options
 #endif

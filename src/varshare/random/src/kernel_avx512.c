@@ -6,9 +6,9 @@
 #pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl")
 #include "kernels.h"
 
-void vs_chunk_avx512(const vs_request *r, uint64_t b0, int nblocks, void *buf)
+void vs_chunk_avx512(const vs_request *r, uint64_t G0, int ngroups, void *buf)
 {
-    vs_chunk(r, b0, nblocks, buf);
+    vs_chunk(r, G0, ngroups, buf);
 }
 #pragma GCC pop_options
 #endif

@@ -1,7 +1,7 @@
 /* The chunk kernel for any CPU (baseline instruction set of the build). */
 #include "kernels.h"
 
-void vs_chunk_portable(const vs_request *r, uint64_t b0, int nblocks, void *buf)
+void vs_chunk_portable(const vs_request *r, uint64_t G0, int ngroups, void *buf)
 {
-    vs_chunk(r, b0, nblocks, buf);
+    vs_chunk(r, G0, ngroups, buf);
 }

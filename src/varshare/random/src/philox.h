@@ -69,4 +69,16 @@ static inline void vs_philox_arrays(uint64_t seed, int n, uint32_t *w0, uint32_t
     }
 }
 
+/* Tag-0 blocks b0 .. b0+n-1 into w0..w3 (same rounding-up rule as vs_philox_arrays). */
+static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint64_t b0, int n,
+                                    uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
+{
+    for (int i = 0; i < n; i++) {
+        uint32_t ctr[4];
+        vs_counter(b0 + (uint64_t)i, 0, stream, ctr);
+        w0[i] = ctr[0]; w1[i] = ctr[1]; w2[i] = ctr[2]; w3[i] = ctr[3];
+    }
+    vs_philox_arrays(seed, n, w0, w1, w2, w3);
+}
+
 #endif

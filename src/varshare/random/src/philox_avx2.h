@@ -1,5 +1,5 @@
 /* Philox4x32-10 on AVX2: 8 blocks per register, two registers in flight.  Included only by
- * kernel_avx2.c (compiled for AVX2).  Same words as vs_philox_arrays. */
+ * kernel_avx2.c (compiled for AVX2).  Same words as vs_philox_arrays / vs_philox_blocks. */
 #ifndef VS_PHILOX_AVX2_H
 #define VS_PHILOX_AVX2_H
 
@@ -29,7 +29,28 @@ static inline void vs_philox_round_avx2(__m256i *c, __m256i k0, __m256i k1)
     c[3] = lo0;
 }
 
-/* As vs_philox_arrays: 16 blocks per step, two registers in flight. */
+/* Ten rounds on 16 blocks held in two sets of registers. */
+static inline void vs_philox16_avx2(uint64_t seed, __m256i x[4], __m256i y[4])
+{
+    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    for (int round = 0; round < 10; round++) {
+        __m256i vk0 = _mm256_set1_epi32((int)k0), vk1 = _mm256_set1_epi32((int)k1);
+        vs_philox_round_avx2(x, vk0, vk1);
+        vs_philox_round_avx2(y, vk0, vk1);
+        k0 += VS_PHILOX_W0;
+        k1 += VS_PHILOX_W1;
+    }
+}
+
+static inline void vs_store16_avx2(uint32_t *w[4], int base, const __m256i x[4], const __m256i y[4])
+{
+    for (int j = 0; j < 4; j++) {
+        _mm256_storeu_si256((__m256i *)(w[j] + base), x[j]);
+        _mm256_storeu_si256((__m256i *)(w[j] + base + 8), y[j]);
+    }
+}
+
+/* As vs_philox_arrays: counters read from the arrays, words written back. */
 static inline void vs_philox_arrays_avx2(uint64_t seed, int n, uint32_t *w0, uint32_t *w1,
                                          uint32_t *w2, uint32_t *w3)
 {
@@ -40,18 +61,31 @@ static inline void vs_philox_arrays_avx2(uint64_t seed, int n, uint32_t *w0, uin
             x[j] = _mm256_loadu_si256((const __m256i *)(w[j] + base));
             y[j] = _mm256_loadu_si256((const __m256i *)(w[j] + base + 8));
         }
-        uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
-        for (int round = 0; round < 10; round++) {
-            __m256i vk0 = _mm256_set1_epi32((int)k0), vk1 = _mm256_set1_epi32((int)k1);
-            vs_philox_round_avx2(x, vk0, vk1);
-            vs_philox_round_avx2(y, vk0, vk1);
-            k0 += VS_PHILOX_W0;
-            k1 += VS_PHILOX_W1;
+        vs_philox16_avx2(seed, x, y);
+        vs_store16_avx2(w, base, x, y);
+    }
+}
+
+/* As vs_philox_blocks: the consecutive tag-0 counters are made in registers. */
+static inline void vs_philox_blocks_avx2(uint64_t seed, uint64_t stream, uint64_t b0, int n,
+                                         uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
+{
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), eight = _mm256_set1_epi32(8);
+    uint32_t *w[4] = {w0, w1, w2, w3};
+    for (int base = 0; base < n; base += 16) {
+        uint64_t b = b0 + (uint64_t)base;
+        if ((uint32_t)b > 0xFFFFFFFFu - 15u) {   /* the low word wraps inside this group */
+            vs_philox_blocks(seed, stream, b, 16, w0 + base, w1 + base, w2 + base, w3 + base);
+            continue;
         }
-        for (int j = 0; j < 4; j++) {
-            _mm256_storeu_si256((__m256i *)(w[j] + base), x[j]);
-            _mm256_storeu_si256((__m256i *)(w[j] + base + 8), y[j]);
-        }
+        __m256i x[4], y[4];
+        x[0] = _mm256_add_epi32(_mm256_set1_epi32((int)(uint32_t)b), iota);
+        y[0] = _mm256_add_epi32(x[0], eight);
+        x[1] = y[1] = _mm256_set1_epi32((int)(uint32_t)(b >> 32));
+        x[2] = y[2] = _mm256_set1_epi32((int)(uint32_t)stream);
+        x[3] = y[3] = _mm256_set1_epi32((int)(uint32_t)(stream >> 32));
+        vs_philox16_avx2(seed, x, y);
+        vs_store16_avx2(w, base, x, y);
     }
 }
 
