@@ -138,25 +138,20 @@ static inline void vs_sincos_f64(uint64_t W2, double *c, double *s)
 
 /* ------------------------------------------------------------------ float16 */
 
-/* float32 -> float16 bits, round to nearest even (as NumPy's astype). */
+static inline float vs_f32_from_bits(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
+
+/* float32 -> float16 bits, round to nearest even (as NumPy's astype); no NaN occurs.
+ * Branch-free so that it vectorises: results below 2**-14 come from a float addition that
+ * rounds the value onto the float16 subnormal grid, the others from integer rounding of the
+ * re-biased bits (a carry out of the mantissa bumps the exponent, up to infinity). */
 static inline uint16_t vs_f32_to_f16(float f)
 {
-    uint32_t x = vs_f32_bits(f);
-    uint32_t sign = (x >> 16) & 0x8000u;
-    uint32_t ax = x & 0x7FFFFFFFu;
-    if (ax > 0x7F800000u) return (uint16_t)(sign | 0x7E00u);          /* NaN */
-    if (ax >= 0x477FF000u) return (uint16_t)(sign | 0x7C00u);         /* rounds to inf */
-    if (ax < 0x38800000u) {                                            /* half subnormal */
-        if (ax <= 0x33000000u) return (uint16_t)sign;                  /* <= 2**-25: 0 */
-        uint32_t shift = 126u - (ax >> 23);
-        uint32_t m = (ax & 0x7FFFFFu) | 0x800000u;
-        uint32_t h = m >> shift, rem = m & ((1u << shift) - 1), half = 1u << (shift - 1);
-        h += rem > half || (rem == half && (h & 1u));
-        return (uint16_t)(sign | h);
-    }
-    uint32_t h = (ax - 0x38000000u) >> 13;
-    uint32_t rem = ax & 0x1FFFu;
-    h += rem > 0x1000u || (rem == 0x1000u && (h & 1u));
+    const uint32_t x = vs_f32_bits(f), sign = (x >> 16) & 0x8000u, ax = x & 0x7FFFFFFFu;
+    const float sub_magic = 0.5f;   /* 2**-1: its ulp is 2**-24, the float16 subnormal step */
+    uint32_t sub = vs_f32_bits(vs_f32_from_bits(ax) + sub_magic) - vs_f32_bits(sub_magic);
+    uint32_t normal = (ax + 0xC8000FFFu + ((ax >> 13) & 1u)) >> 13;   /* -(112 << 23) + 0xFFF */
+    uint32_t h = ax < 0x38800000u ? sub : normal;
+    h = ax >= 0x47800000u ? 0x7C00u : h;                                /* >= 65536: inf */
     return (uint16_t)(sign | h);
 }
 
