@@ -12,6 +12,14 @@ W0, W1 = np.uint32(0x9E3779B9), np.uint32(0xBB67AE85)
 MASK32 = np.uint64(0xFFFFFFFF)
 MAX_ATTEMPTS = 256
 
+# every (distribution, dtype) the contract defines
+COMBOS = [
+    ("uniform", "float16"), ("uniform", "float32"), ("uniform", "float64"),
+    ("uniform", "int32"), ("uniform", "int64"),
+    ("normal", "float16"), ("normal", "float32"), ("normal", "float64"),
+    ("truncated_normal", "float16"), ("truncated_normal", "float32"), ("truncated_normal", "float64"),
+]
+
 
 def philox4x32_10(counter, key):
     """Philox4x32-10 of uint32 arrays counter[..., 4] and key[..., 2]."""
@@ -266,10 +274,15 @@ def _compute_dtype(dtype):
     return np.float64 if np.dtype(dtype) == np.float64 else np.float32
 
 
+def _affine(z, mean, stddev, ct, dtype):
+    """mean + stddev * z in the compute dtype, rounded to dtype; overflow to inf is allowed."""
+    with np.errstate(over="ignore"):
+        return (ct(mean) + ct(stddev) * z).astype(dtype)
+
+
 def normal(g, seed, stream, mean, stddev, dtype):
     ct = _compute_dtype(dtype)
-    z = std_normal(g, seed, stream, ct)
-    return (ct(mean) + ct(stddev) * z).astype(dtype)
+    return _affine(std_normal(g, seed, stream, ct), mean, stddev, ct, dtype)
 
 
 def truncated_normal(g, seed, stream, mean, stddev, dtype):
@@ -282,7 +295,7 @@ def truncated_normal(g, seed, stream, mean, stddev, dtype):
             break
         z = np.where(bad, std_normal_redraw(g, attempt, seed, stream, ct), z)
     z = np.where(np.abs(z) > ct(2), ct(0), z)
-    return (ct(mean) + ct(stddev) * z).astype(dtype)
+    return _affine(z, mean, stddev, ct, dtype)
 
 
 def full_array(kind, shape, seed, stream=0, offset=0, dtype="float32", a=None, b=None):

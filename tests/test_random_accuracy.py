@@ -19,7 +19,6 @@ import reference  # noqa: E402
 
 import varshare.random as vr  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 
 LD = np.longdouble
 HAVE_LD = np.finfo(LD).nmant >= 63      # x87 80-bit or IEEE quad

@@ -15,15 +15,8 @@ import reference  # noqa: E402
 
 import varshare.random as vr  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-
 FUNCS = {"uniform": vr.uniform, "normal": vr.normal, "truncated_normal": vr.truncated_normal}
-COMBOS = [
-    ("uniform", "float16"), ("uniform", "float32"), ("uniform", "float64"),
-    ("uniform", "int32"), ("uniform", "int64"),
-    ("normal", "float16"), ("normal", "float32"), ("normal", "float64"),
-    ("truncated_normal", "float16"), ("truncated_normal", "float32"), ("truncated_normal", "float64"),
-]
+COMBOS = reference.COMBOS
 PARAMS = {"uniform": (-2.0, 5.0), "int": (-1000, 1000), "normal": (0.5, 2.0), "truncated_normal": (-1.0, 0.5)}
 THRESHOLD = 2**15   # documented parallel threshold (approximate)
 

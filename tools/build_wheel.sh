@@ -23,11 +23,12 @@ export PATH="$work/tools/bin:$PATH"
 export VARSHARE_REQUIRE_OPENMP=1
 unset VARSHARE_NO_OPENMP
 
-python -m build --sdist --outdir "$work/sdist" "$repo" >"$work/sdist.log" \
+python -m build --sdist --outdir "$work/sdist" "$repo" >"$work/sdist.log" 2>&1 \
     || { cat "$work/sdist.log"; exit 1; }
 sdist=("$work"/sdist/varshare-*.tar.gz)
 python -m pip wheel -q --no-deps -w "$work/raw" "${sdist[0]}"
-auditwheel repair -q --strip -w "$work/repaired" "$work"/raw/*.whl
+auditwheel repair --strip -w "$work/repaired" "$work"/raw/*.whl >"$work/repair.log" 2>&1 \
+    || { cat "$work/repair.log"; exit 1; }
 wheel=("$work"/repaired/*.whl)
 cp "${sdist[0]}" "${wheel[0]}" "$out/"
 wheel="$out/$(basename "${wheel[0]}")"

@@ -19,6 +19,7 @@ from varshare._graph import (
     get_collection_ref, get_default_graph, global_variables, local_variables, model_variables,
     name_scope, reset_default_graph, set_random_seed, trainable_variables)
 from varshare._regularizers import l1_regularizer, l2_regularizer, no_regularizer
+from varshare._seeding import random_algorithm
 from varshare._template import Template, make_template
 from varshare._variable_scope import (
     AUTO_REUSE, VariableScope, VariableStore, get_variable, get_variable_scope,
@@ -26,9 +27,10 @@ from varshare._variable_scope import (
 from varshare._variables import (
     PartitionedVariable, SaveSliceInfo, Variable, VariableAggregation, VariableSynchronization)
 
-# Imported on first access: they load compiled kernels.
+# Imported on first access: they load compiled kernels or optional packages.
 _LAZY = {
-    "random": None,
+    **dict.fromkeys(("random", "dask", "io", "interop"), None),
+    **dict.fromkeys(("init_to_file", "initialize_into"), "varshare._out_of_core"),
     **dict.fromkeys((
         "constant_initializer", "random_normal_initializer", "truncated_normal_initializer",
         "random_uniform_initializer", "uniform_unit_scaling_initializer", "zeros_initializer",
@@ -58,8 +60,8 @@ __all__ = [
     # Graph and collections.
     "Graph", "GraphKeys", "add_to_collection", "add_to_collections", "get_collection",
     "get_collection_ref", "get_default_graph", "global_variables", "local_variables",
-    "model_variables", "name_scope", "reset_default_graph", "set_random_seed",
-    "trainable_variables",
+    "model_variables", "name_scope", "random_algorithm", "reset_default_graph",
+    "set_random_seed", "trainable_variables",
     # Variables and scopes.
     "AUTO_REUSE", "PartitionedVariable", "SaveSliceInfo", "Variable", "VariableAggregation",
     "VariableScope", "VariableStore", "VariableSynchronization", "get_variable",

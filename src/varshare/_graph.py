@@ -11,6 +11,16 @@ from typing import Any, Iterable, Iterator
 _VALID_ROOT_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
+# Random streams of initializers: varshare's own, or TensorFlow's bit for bit (docs/tf-mode.md).
+RANDOM_ALGORITHMS = ("varshare", "tf")
+
+
+def check_random_algorithm(value: str, name: str) -> str:
+    """``value`` if it names a random algorithm, else ValueError naming ``name``."""
+    if value not in RANDOM_ALGORITHMS:
+        raise ValueError(f"{name} must be 'varshare' or 'tf', got {value!r}")
+    return value
+
 
 class GraphKeys:
     """Standard collection names, as in TF 1.x."""
@@ -45,16 +55,18 @@ class Graph:
     """A container of collections, op names and the variable store.
 
     Values are NumPy arrays, so a graph holds no ops: it only keeps the names,
-    collections and variables that TF 1.x code relies on.
+    collections and variables that TF 1.x code relies on.  ``random_algorithm="tf"``
+    makes its random initializers reproduce TensorFlow's values (docs/tf-mode.md).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, random_algorithm: str = "varshare") -> None:
         self._collections: dict[Any, list] = {}
         self._names_in_use: dict[str, int] = {}
         self._thread = _ThreadState()
         self._variable_store = None  # Created by _variable_scope on first use.
         self.seed: int | None = None
         self.random_op_count = 0
+        self.random_algorithm = check_random_algorithm(random_algorithm, "random_algorithm")
 
     @contextlib.contextmanager
     def as_default(self) -> Iterator[Graph]:

@@ -9,6 +9,11 @@ in one call with the scaling fused, so no shard ever generates the whole.  Scale
 that depend on the shape (unit scaling, variance scaling) use the full shape.
 The one exception is :class:`Orthogonal`, whose QR factorisation needs the whole
 matrix: it computes the full matrix and returns the window.
+
+In TF mode (``algorithm="tf"``, ``varshare.random_algorithm("tf")`` or
+``Graph(random_algorithm="tf")``) random initializers give TensorFlow's values bit for bit
+(Orthogonal: up to its QR) and, as TensorFlow, each call draws an array of its own shape:
+the shards of a partitioned variable are then not slices of one whole (docs/tf-mode.md).
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ import numpy as np
 
 from . import random as _random
 from ._dtypes import as_dtype
+from ._graph import check_random_algorithm
 from ._partition_info import PartitionInfo
-from ._seeding import check_seed, kernel_seed
+from ._seeding import check_seed, current_algorithm, kernel_seed, tf_seeds
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
@@ -242,23 +248,45 @@ class Constant(Initializer):
 
 
 class _Random(Initializer):
-    """A random initializer: one kernel call for the shard's window, scaling fused."""
+    """A random initializer: one kernel call for the shard's window, scaling fused.
+
+    ``algorithm`` ("varshare", "tf", or None to follow ``varshare.random_algorithm`` and
+    the graph) picks the random stream.
+    """
 
     _check_dtype = staticmethod(_float_dtype)
 
-    def __init__(self, seed: int | None, dtype: DTypeLike):
+    def __init__(self, seed: int | None, dtype: DTypeLike, algorithm: str | None):
         self.seed = check_seed(seed)
         self.dtype = self._check_dtype(dtype)
+        self.algorithm = (None if algorithm is None
+                          else check_random_algorithm(algorithm, "algorithm"))
+
+    def _config(self) -> dict[str, Any]:
+        """The constructor arguments other than ``algorithm``."""
+        raise NotImplementedError
+
+    def get_config(self):
+        config = self._config()
+        if self.algorithm is not None:
+            config["algorithm"] = self.algorithm
+        return config
+
+    def _tf_mode(self) -> bool:
+        return current_algorithm(self.algorithm) == "tf"
 
     def _sample(self, kind: str, shape: Shape, dtype: np.dtype,
-                partition_info: PartitionInfo | None, a: float, b: float) -> np.ndarray:
+                partition_info: PartitionInfo | None, a: object, b: object) -> np.ndarray:
         """``kind`` ("uniform", "normal", "truncated_normal") with parameters a, b."""
         shape = _as_shape(shape)
+        generate = getattr(_random, kind)
+        if self._tf_mode():  # TF's op and seeds, on the shard's own shape
+            seed, stream = tf_seeds(self.seed)
+            return generate(shape, seed, a, b, dtype.name, stream=stream, algorithm="tf")
         full, window = _window(shape, partition_info)
         seed, stream = kernel_seed(self.seed)
         if kind == "uniform" and a == b:  # an empty range: TF returns the constant
             return np.full(shape, a, dtype)
-        generate = getattr(_random, kind)
         return generate(full, seed, a, b, dtype.name, stream=stream, window=window)
 
 
@@ -271,8 +299,9 @@ class RandomUniform(_Random):
     _check_dtype = staticmethod(_uniform_dtype)
 
     def __init__(self, minval: float = 0, maxval: float | None = None,
-                 seed: int | None = None, dtype: DTypeLike = np.float32):
-        super().__init__(seed, dtype)
+                 seed: int | None = None, dtype: DTypeLike = np.float32,
+                 algorithm: str | None = None):
+        super().__init__(seed, dtype, algorithm)
         self.minval = minval
         self.maxval = maxval
 
@@ -285,7 +314,7 @@ class RandomUniform(_Random):
             maxval = 1.0
         return self._sample("uniform", shape, dtype, partition_info, self.minval, maxval)
 
-    def get_config(self):
+    def _config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed,
                 "dtype": self.dtype.name}
 
@@ -296,8 +325,9 @@ class RandomNormal(_Random):
     _kind = "normal"
 
     def __init__(self, mean: float = 0.0, stddev: float = 1.0,
-                 seed: int | None = None, dtype: DTypeLike = np.float32):
-        super().__init__(seed, dtype)
+                 seed: int | None = None, dtype: DTypeLike = np.float32,
+                 algorithm: str | None = None):
+        super().__init__(seed, dtype, algorithm)
         self.mean = mean
         self.stddev = stddev
 
@@ -305,7 +335,7 @@ class RandomNormal(_Random):
         return self._sample(self._kind, shape, self._dtype(dtype), partition_info,
                             self.mean, self.stddev)
 
-    def get_config(self):
+    def _config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
                 "dtype": self.dtype.name}
 
@@ -328,8 +358,9 @@ class UniformUnitScaling(_Random):
     """
 
     def __init__(self, factor: float = 1.0, seed: int | None = None,
-                 dtype: DTypeLike = np.float32, full_shape: Shape | None = None):
-        super().__init__(seed, dtype)
+                 dtype: DTypeLike = np.float32, full_shape: Shape | None = None,
+                 algorithm: str | None = None):
+        super().__init__(seed, dtype, algorithm)
         self.factor = factor
         self.full_shape = None if full_shape is None else _as_shape(full_shape)
 
@@ -341,7 +372,7 @@ class UniformUnitScaling(_Random):
         return self._sample("uniform", shape, self._dtype(dtype), partition_info,
                             -limit, limit)
 
-    def get_config(self):
+    def _config(self):
         return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name,
                 "full_shape": self.full_shape}
 
@@ -366,7 +397,7 @@ class VarianceScaling(_Random):
 
     def __init__(self, scale: float = 1.0, mode: str = "fan_in",
                  distribution: str = "truncated_normal", seed: int | None = None,
-                 dtype: DTypeLike = np.float32):
+                 dtype: DTypeLike = np.float32, algorithm: str | None = None):
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be a positive float. Received: {scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -378,7 +409,7 @@ class VarianceScaling(_Random):
             raise ValueError(
                 "Argument `distribution` should be one of ('normal', 'uniform', "
                 f"'truncated_normal', 'untruncated_normal'). Received: {distribution}")
-        super().__init__(seed, dtype)
+        super().__init__(seed, dtype, algorithm)
         self.scale = scale
         self.mode = mode
         self.distribution = distribution
@@ -397,7 +428,7 @@ class VarianceScaling(_Random):
         return self._sample("truncated_normal", shape, dtype, partition_info, 0.0,
                             math.sqrt(scale) / _TRUNCATED_STDDEV)
 
-    def get_config(self):
+    def _config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
                 "seed": self.seed, "dtype": self.dtype.name}
 
@@ -407,10 +438,11 @@ class GlorotUniform(VarianceScaling):
 
     _distribution = "uniform"
 
-    def __init__(self, seed: int | None = None, dtype: DTypeLike = np.float32):
-        super().__init__(1.0, "fan_avg", self._distribution, seed, dtype)
+    def __init__(self, seed: int | None = None, dtype: DTypeLike = np.float32,
+                 algorithm: str | None = None):
+        super().__init__(1.0, "fan_avg", self._distribution, seed, dtype, algorithm)
 
-    def get_config(self):
+    def _config(self):
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 
@@ -429,14 +461,14 @@ class Orthogonal(_Random):
     """
 
     def __init__(self, gain: float = 1.0, seed: int | None = None,
-                 dtype: DTypeLike = np.float32):
-        super().__init__(seed, dtype)
+                 dtype: DTypeLike = np.float32, algorithm: str | None = None):
+        super().__init__(seed, dtype, algorithm)
         self.gain = gain
 
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = self._dtype(dtype)
         shape = _as_shape(shape)
-        full, window = _window(shape, partition_info)
+        full, window = (shape, None) if self._tf_mode() else _window(shape, partition_info)
         if len(full) < 2:
             raise ValueError("The tensor to initialize, specified by argument `shape` must "
                              f"be at least two-dimensional. Received shape={list(full)}")
@@ -450,7 +482,7 @@ class Orthogonal(_Random):
         q = (q * self.gain).astype(dtype, copy=False).reshape(full)
         return q if window is None else np.ascontiguousarray(q[window])
 
-    def get_config(self):
+    def _config(self):
         return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
 
 

@@ -31,44 +31,97 @@ be a window of the same whole.  The variable store therefore wraps each variable
 creation in :func:`variable_creation`: inside it (nested uses join the outermost),
 the first resolution for a given op seed draws from the counter or from entropy,
 and later resolutions for the same op seed return the same pair.
+
+TF mode (``random_algorithm("tf")``, ``Graph(random_algorithm="tf")`` or an initializer's
+``algorithm="tf"``): :func:`tf_seeds` gives the ``(seed, seed2)`` of TF's ``get_seed``
+instead (both reduced modulo ``2**31 - 1``, ``(0, 0)`` -> ``(0, 2**31 - 1)``), and every
+call draws anew, shard by shard, as TF does (docs/tf-mode.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import operator
-import secrets
+import os
 import threading
 from typing import Iterator
 
-from ._graph import get_default_graph
+from ._graph import check_random_algorithm, get_default_graph
 
 DEFAULT_GRAPH_SEED = 87654321
 _MOD = 2**64
+_TF_MOD = 2**31 - 1          # TF's _MAXINT32: its seeds are reduced modulo this
 
-# Per thread: nesting depth of variable_creation() and its op seed -> pair cache.
+# Per thread: the op seed -> pair cache of variable_creation(), and the stack of
+# random_algorithm() blocks.
 _state = threading.local()
 
 
-def _as_seed(value: object, name: str) -> int:
+def _as_seed(value: object, name: str, modulus: int = _MOD) -> int:
     try:
-        return operator.index(value) % _MOD
+        return operator.index(value) % modulus
     except TypeError:
         raise TypeError(f"{name} must be an integer or None, got {value!r}") from None
 
 
-def _draw(op_seed: int | None) -> tuple[int, int]:
-    """Apply the TF 1.x rule once, consuming the graph counter or OS entropy."""
+def _resolve(op_seed: int | None) -> tuple[object, object] | None:
+    """The TF 1.x rule on the raw seeds, consuming the graph counter; None if both unset."""
     graph = get_default_graph()
-    graph_seed = graph.seed
-    if graph_seed is not None:
+    if graph.seed is not None:
         if op_seed is None:
             op_seed = graph.random_op_count
             graph.random_op_count += 1
-        return _as_seed(graph_seed, "graph seed"), _as_seed(op_seed, "seed")
+        return graph.seed, op_seed
     if op_seed is not None:
-        return DEFAULT_GRAPH_SEED, _as_seed(op_seed, "seed")
-    return secrets.randbits(64), secrets.randbits(64)
+        return DEFAULT_GRAPH_SEED, op_seed
+    return None
+
+
+def _entropy64() -> int:
+    """64 bits of fresh OS entropy."""
+    return int.from_bytes(os.urandom(8), "little")
+
+
+def _draw(op_seed: int | None, modulus: int = _MOD) -> tuple[int, int]:
+    """Apply the TF 1.x rule once, seeds reduced modulo ``modulus``, or OS entropy."""
+    pair = _resolve(op_seed)
+    if pair is None:
+        return _entropy64(), _entropy64()
+    return _as_seed(pair[0], "graph seed", modulus), _as_seed(pair[1], "seed", modulus)
+
+
+def tf_seeds(op_seed: int | None) -> tuple[int, int]:
+    """TF 1.x's ``get_seed``: the ``(seed, seed2)`` attributes of TF's random op.
+
+    Never cached: every call, so every shard of a partitioned variable, draws anew.
+    Both seeds unset gives OS entropy, as TF's ops do for ``(0, 0)``.
+    """
+    seeds = _draw(op_seed, _TF_MOD)
+    return (0, _TF_MOD) if seeds == (0, 0) else seeds
+
+
+@contextlib.contextmanager
+def random_algorithm(name: str) -> Iterator[None]:
+    """Random initializers of this thread use ``name`` ("varshare" or "tf") in the block.
+
+    The innermost block wins over outer ones and over ``Graph(random_algorithm=...)``;
+    an initializer's own ``algorithm=`` wins over both.
+    """
+    check_random_algorithm(name, "name")
+    stack = _state.__dict__.setdefault("algorithms", [])
+    stack.append(name)
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def current_algorithm(explicit: str | None = None) -> str:
+    """``explicit`` if given, else the innermost :func:`random_algorithm`, else the graph's."""
+    if explicit is not None:
+        return explicit
+    stack = getattr(_state, "algorithms", None)
+    return stack[-1] if stack else get_default_graph().random_algorithm
 
 
 def check_seed(seed: object) -> int | None:
@@ -89,17 +142,34 @@ def kernel_seed(op_seed: int | None) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def variable_creation() -> Iterator[None]:
+def variable_creation() -> Iterator[dict[int | None, tuple[int, int]]]:
     """Make every initializer call inside share one seed draw per op seed.
 
     The variable store wraps the creation of each (possibly partitioned)
     variable in it, so that all shards are windows of the same random array.
+    Yields the draws so far, ``{op seed: (seed, stream)}``, for :func:`replaying`.
     """
     outermost = getattr(_state, "cache", None) is None
     if outermost:
         _state.cache = {}
     try:
-        yield
+        yield _state.cache
     finally:
         if outermost:
             _state.cache = None
+
+
+@contextlib.contextmanager
+def replaying(draws: dict[int | None, tuple[int, int]]) -> Iterator[None]:
+    """Resolve op seeds to the recorded ``draws`` of a :func:`variable_creation`.
+
+    Inside it an initializer recomputes exactly the values (or any window of them)
+    it gave then, in any thread or process; other op seeds draw once, as inside
+    ``variable_creation``.
+    """
+    saved = getattr(_state, "cache", None)
+    _state.cache = dict(draws)
+    try:
+        yield
+    finally:
+        _state.cache = saved

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import inspect
 from typing import Any, Callable, Optional, Sequence, Tuple
 
 import numpy as np
@@ -12,8 +11,9 @@ import numpy as np
 from varshare import _dtypes, _seeding
 from varshare._graph import Graph, GraphKeys, get_default_graph
 from varshare._partition_info import PartitionInfo
+from varshare._recipe import windowable
 from varshare._variables import (
-    PartitionedVariable, SaveSliceInfo, Variable, VariableAggregation,
+    InitializerInfo, PartitionedVariable, SaveSliceInfo, Variable, VariableAggregation,
     VariableSynchronization, collection_keys, resolve_trainable)
 
 Shape = Optional[Tuple[Optional[int], ...]]
@@ -149,23 +149,27 @@ def _compatible(shape: Shape, found: tuple[int, ...]) -> bool:
         d is None or d == f for d, f in zip(shape, found)))
 
 
+def _parameters(fn: Callable):
+    """``fn``'s parameters, or None where Python cannot tell (e.g. some builtins)."""
+    import inspect   # here, not at module level: it costs import time that most users never need
+    try:
+        return inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return None
+
+
 def _accepts(fn: Callable, argument: str) -> bool:
     """Whether ``fn`` takes keyword ``argument`` (by name or through ``**kwargs``)."""
-    try:
-        parameters = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
-    return argument in parameters or any(
-        p.kind is p.VAR_KEYWORD for p in parameters.values())
+    parameters = _parameters(fn)
+    return parameters is not None and (argument in parameters or any(
+        p.kind is p.VAR_KEYWORD for p in parameters.values()))
 
 
 def _needs_no_arguments(fn: Callable) -> bool:
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-               for p in parameters)
+    parameters = _parameters(fn)
+    return parameters is not None and all(
+        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        for p in parameters.values())
 
 
 def _zeros(shape: Sequence[int], dtype: Any = None, partition_info: Any = None) -> np.ndarray:
@@ -369,13 +373,19 @@ class VariableStore:
         keys = collection_keys(collections, trainable)
         random_op_count = graph.random_op_count
         try:
-            with _seeding.variable_creation():
+            if initializer is None and shards[0][1] is not None:
+                initializer = _default_initializer(shards[0][0], dtype)
+            with _seeding.variable_creation() as seeds:
                 values = [_initial_value(name, shape, dtype, initializer, info, validate_shape)
                           for name, shape, info in shards]
             variables = [Variable._unregistered(
                 graph, name, value, trainable=trainable, synchronization=sync,
                 aggregation=aggregation, **attributes)
                 for (name, _, _), value in zip(shards, values)]
+            if (shards[0][1] is not None and _accepts(initializer, "partition_info")
+                    and windowable(initializer)):
+                for variable, (_, _, info) in zip(variables, shards):
+                    variable._initializer_info = InitializerInfo(initializer, info, dict(seeds))
             if full is not None:
                 full_name, full_shape, _ = full
                 for variable, (_, shape, info) in zip(variables, shards):

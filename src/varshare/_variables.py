@@ -10,6 +10,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from varshare import _dtypes
 from varshare._graph import Graph, GraphKeys, get_default_graph
+from varshare._partition_info import PartitionInfo
 
 
 class VariableSynchronization(enum.Enum):
@@ -63,6 +64,19 @@ class SaveSliceInfo(NamedTuple):
         return " ".join(map(str, self.full_shape)) + " " + slices
 
 
+class InitializerInfo(NamedTuple):
+    """How ``get_variable`` computed a variable's value, so any window of it can be recomputed.
+
+    The value is ``initializer(shape, dtype=dtype, partition_info=partition_info)``
+    with the op seeds resolved as recorded in ``seeds`` (``{op seed: (seed, stream)}``,
+    see ``varshare._seeding.replaying``); ``varshare.dask.from_graph`` uses it.
+    """
+
+    initializer: Callable
+    partition_info: PartitionInfo | None
+    seeds: dict[int | None, tuple[int, int]]
+
+
 class Operation(NamedTuple):
     """The (value-less) op behind a variable: only its name matters here."""
 
@@ -103,7 +117,7 @@ class Variable(NDArrayOperatorsMixin):
 
     __slots__ = ("_value", "_initial_value", "_graph", "_op_name", "_trainable",
                  "_caching_device", "_constraint", "_synchronization", "_aggregation",
-                 "_save_slice_info")
+                 "_save_slice_info", "_initializer_info")
 
     # Identity equality and hashing, as TF 1.x graph-mode variables.
     __eq__ = object.__eq__
@@ -168,6 +182,7 @@ class Variable(NDArrayOperatorsMixin):
         self._synchronization = synchronization
         self._aggregation = aggregation
         self._save_slice_info: SaveSliceInfo | None = None
+        self._initializer_info: InitializerInfo | None = None
 
     def _register(self, keys: list[Any]) -> None:
         """Claim the name and join the collections ``keys``."""
@@ -238,6 +253,11 @@ class Variable(NDArrayOperatorsMixin):
     def save_slice_info(self) -> SaveSliceInfo | None:
         """For a shard of a partitioned variable, where it lies in the whole; else None."""
         return self._save_slice_info
+
+    @property
+    def initializer_info(self) -> InitializerInfo | None:
+        """How ``get_variable`` computed the value from an initializer; else None."""
+        return self._initializer_info
 
     def numpy(self) -> np.ndarray:
         """The value (the variable's own array, not a copy)."""

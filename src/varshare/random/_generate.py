@@ -9,7 +9,7 @@ from typing import Sequence, Union
 import numpy as np
 
 from . import _kernels
-from ._threads import threads_for
+from ._threads import reserve
 
 ShapeLike = Union[int, Sequence[int]]
 Window = Union[slice, Sequence[slice], None]
@@ -153,7 +153,8 @@ def _layout(full: tuple[int, ...], starts, extents, offset: int, out: np.ndarray
 
 
 def _generate(kind: int, shape, seed, dtype, stream, offset, window, out, threads,
-              params: tuple[float, float, float, float, int, int]) -> np.ndarray:
+              params: tuple[float, float, float, float, int, int], tf: bool = False
+              ) -> np.ndarray:
     full = _as_shape(shape)
     starts, extents = _as_window(window, full)
     size = math.prod(full)
@@ -167,10 +168,20 @@ def _generate(kind: int, shape, seed, dtype, stream, offset, window, out, thread
     if count:
         g0, wshape, gstride, ostride = _layout(full, starts, extents, offset, out)
         a, b, lo, hi, imin, irange = params
-        _kernels.fill(kind, _CODES[dtype], out.__array_interface__["data"][0], g0, wshape,
-                      gstride, ostride, seed, stream, a, b, lo, hi, imin, irange,
-                      threads_for(count, threads))
+        with reserve(count, threads) as nthreads:
+            _kernels.fill(kind, _CODES[dtype], out.__array_interface__["data"][0], g0, wshape,
+                          gstride, ostride, seed, stream, a, b, lo, hi, imin, irange, nthreads, tf)
     return out
+
+
+def _tf_module(algorithm: str):
+    """None for algorithm="varshare"; for "tf", the module of TensorFlow's algorithms."""
+    if algorithm == "varshare":
+        return None
+    if algorithm == "tf":
+        from . import _tf  # imported here: _tf builds on this module
+        return _tf
+    raise ValueError(f"algorithm must be 'varshare' or 'tf', got {algorithm!r}")
 
 
 def _common(seed, stream, offset) -> tuple[int, int, int]:
@@ -185,7 +196,8 @@ def _common(seed, stream, offset) -> tuple[int, int, int]:
 
 def uniform(shape: ShapeLike, seed: int, minval: float = 0.0, maxval: float = 1.0,
             dtype=None, *, stream: int = 0, offset: int = 0, window: Window = None,
-            out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
+            out: np.ndarray | None = None, threads: int | None = None,
+            algorithm: str = "varshare") -> np.ndarray:
     """Uniform values in ``[minval, maxval)``, element ``i`` a pure function of (seed, stream, i).
 
     Parameters
@@ -206,12 +218,19 @@ def uniform(shape: ShapeLike, seed: int, minval: float = 0.0, maxval: float = 1.
         Filled in place (any layout, e.g. a Fortran-order array or ``np.memmap``).
     threads : int, optional
         Thread count (default: :func:`get_num_threads`); results never depend on it.
+    algorithm : "varshare" (default) or "tf"
+        "tf": TensorFlow's random op instead (docs/tf-mode.md); ``seed`` and ``stream`` are
+        then the op's ``seed`` and ``seed2`` attributes.
 
     Returns
     -------
     ndarray
         ``out``, or a new C-ordered array of the window's shape.
     """
+    tf = _tf_module(algorithm)
+    if tf:
+        return tf.uniform(shape, seed, minval, maxval, dtype, stream=stream, offset=offset,
+                          window=window, out=out, threads=threads)
     seed, stream, offset = _common(seed, stream, offset)
     dt = _as_dtype(dtype, out, tuple(_CODES), "uniform")
     if dt.kind == "i":
@@ -243,7 +262,11 @@ def _as_integral(x: object, name: str) -> int:
 
 
 def _normal_like(kind: int, func: str, shape, seed, mean, stddev, dtype, stream, offset,
-                 window, out, threads) -> np.ndarray:
+                 window, out, threads, algorithm) -> np.ndarray:
+    tf = _tf_module(algorithm)
+    if tf:
+        return getattr(tf, func)(shape, seed, mean, stddev, dtype, stream=stream, offset=offset,
+                                 window=window, out=out, threads=threads)
     seed, stream, offset = _common(seed, stream, offset)
     dt = _as_dtype(dtype, out, _FLOATS, func)
     mean, stddev = _as_real(mean, "mean"), _as_real(stddev, "stddev")
@@ -256,25 +279,27 @@ def _normal_like(kind: int, func: str, shape, seed, mean, stddev, dtype, stream,
 
 def normal(shape: ShapeLike, seed: int, mean: float = 0.0, stddev: float = 1.0, dtype=None, *,
            stream: int = 0, offset: int = 0, window: Window = None,
-           out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
+           out: np.ndarray | None = None, threads: int | None = None,
+           algorithm: str = "varshare") -> np.ndarray:
     """Normal values ``mean + stddev * z`` (Box-Muller on Philox); keywords as :func:`uniform`.
 
     dtype is float16, float32 (default) or float64.
     """
     return _normal_like(_NORMAL, "normal", shape, seed, mean, stddev, dtype, stream, offset,
-                        window, out, threads)
+                        window, out, threads, algorithm)
 
 
 def truncated_normal(shape: ShapeLike, seed: int, mean: float = 0.0, stddev: float = 1.0,
                      dtype=None, *, stream: int = 0, offset: int = 0, window: Window = None,
-                     out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
+                     out: np.ndarray | None = None, threads: int | None = None,
+                     algorithm: str = "varshare") -> np.ndarray:
     """Normal values with ``|z| <= 2``: an element outside is redrawn from its own counters.
 
     The redraw of element ``i`` uses only blocks derived from ``i`` (see
     docs/random-algorithms.md), so no element depends on another. Keywords as :func:`uniform`.
     """
     return _normal_like(_TRUNCATED, "truncated_normal", shape, seed, mean, stddev, dtype, stream,
-                        offset, window, out, threads)
+                        offset, window, out, threads, algorithm)
 
 
 def philox4x32(counter, key) -> np.ndarray:

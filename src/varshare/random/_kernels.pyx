@@ -29,6 +29,9 @@ cdef extern from "fill.h" nogil:
     int vs_cpu_isa()
     int vs_set_isa(int isa)
 
+cdef extern from "tf_fill.h" nogil:
+    int vs_fill_tf(const vs_request *r, int64_t begin, int64_t end, int nthreads)
+
 MAXDIM = VS_MAXDIM
 OPENMP = VS_OPENMP
 
@@ -56,8 +59,10 @@ def omp_max_threads():
 
 def fill(int dist, int dtype, uintptr_t out, uint64_t g0, shape, gstride, ostride,
          uint64_t seed, uint64_t stream, double a, double b, double lo, double hi,
-         int64_t imin, uint64_t irange, int threads):
-    """Fill the window described by (g0, shape, gstride, ostride) at address `out`."""
+         int64_t imin, uint64_t irange, int threads, bint tf=False):
+    """Fill the window described by (g0, shape, gstride, ostride) at address `out`.
+
+    With `tf`, TensorFlow's algorithms (tf_fill.h says what the parameters mean)."""
     cdef vs_request r
     cdef int64_t total = 1, begin, end
     cdef int d
@@ -73,7 +78,10 @@ def fill(int dist, int dtype, uintptr_t out, uint64_t g0, shape, gstride, ostrid
     while begin < total:
         end = min(total, begin + SLICE)
         with nogil:
-            vs_fill(&r, begin, end, threads)
+            if tf:
+                vs_fill_tf(&r, begin, end, threads)
+            else:
+                vs_fill(&r, begin, end, threads)
         PyErr_CheckSignals()
         begin = end
 

@@ -13,8 +13,8 @@ Fills below :data:`PARALLEL_THRESHOLD` elements run on the calling thread.
 Concurrent calls share one budget: :func:`reserve` grants a call
 ``min(requested, budget - threads held by running calls)`` threads, and never fewer than its
 own calling thread, where the budget is the larger of the request and :func:`get_num_threads`.
-So N Python threads calling at once add at most ``budget - 1`` OpenMP workers between them,
-instead of N teams each the size of the machine.
+So N Python threads calling at once (without ``threads=``) add at most
+``get_num_threads() - 1`` OpenMP workers between them, not N teams the size of the machine.
 
 Fork: libgomp's thread pool does not survive ``fork()``; a child that starts a parallel region
 after its parent ran one deadlocks. A process forked after varshare ran a parallel region
@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import sys
 import threading
 import warnings
 from typing import Iterator
@@ -151,11 +152,11 @@ def _v1_quota(directory: str) -> int | None:
 
 def threads_for(size: int, threads: int | None) -> int:
     """The thread count requested for a fill of `size` elements (before sharing the budget)."""
+    global _parallel_ran
     if threads is not None:
         threads = _check_count(threads, "threads")
     if size < PARALLEL_THRESHOLD or not _kernels.OPENMP:
         return 1
-    global _parallel_ran
     n = threads if threads is not None else get_num_threads()
     if n > 1 and _forked_serial:
         _warn_forked()
@@ -199,7 +200,17 @@ def _warn_forked() -> None:
             "varshare.random: this process was forked after OpenMP threads had run, and "
             "libgomp would deadlock starting them again, so fills run on one thread. Use the "
             "'forkserver' or 'spawn' multiprocessing start method for parallel fills.",
-            RuntimeWarning, stacklevel=2)
+            RuntimeWarning, stacklevel=_user_stacklevel())
+
+
+def _user_stacklevel() -> int:
+    """The warnings stacklevel of the first caller outside varshare (and contextlib)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    frame, level = sys._getframe(2), 2        # 1 is _warn_forked, the one calling this
+    while frame.f_back is not None and (frame.f_code.co_filename.startswith(package)
+                                        or frame.f_code.co_filename == contextlib.__file__):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _after_fork_in_child() -> None:

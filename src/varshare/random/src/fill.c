@@ -10,8 +10,6 @@
 
 #define VS_SPAN_ALIGN 1024            /* thread spans start on multiples of this */
 
-typedef void (*vs_chunk_fn)(const vs_request *, uint64_t, int, void *);
-
 static vs_chunk_fn chunk_fn = vs_chunk_portable;
 
 int vs_cpu_isa(void)
@@ -39,29 +37,22 @@ int vs_set_isa(int isa)
     return isa;
 }
 
-static int elems_per_group(int dtype) { return (dtype == VS_F16 || dtype == VS_F32) ? 64 : 32; }
-
-static int item_size(int dtype)
-{
-    static const int sizes[] = {2, 4, 8, 4, 8};
-    return sizes[dtype];
-}
-
 /* Elements g .. g+n-1 to dst, dst + stride, ... (stride in bytes). */
-static void run(const vs_request *r, vs_chunk_fn chunk, uint64_t g, int64_t n, char *dst, int64_t stride)
+static void run(const vs_request *r, vs_chunk_fn chunk, int group, uint64_t g, int64_t n,
+                char *dst, int64_t stride)
 {
-    const int epg = elems_per_group(r->dtype), isz = item_size(r->dtype);
+    const int isz = vs_item_size(r->dtype);
     double buf[VS_CHUNK];                       /* room for VS_CHUNK of any dtype */
     while (n > 0) {
-        int skip = (int)(g % (uint64_t)epg);
+        int skip = (int)(g % (uint64_t)group);
         int64_t want = skip + n;
-        int ngroups = want >= VS_CHUNK ? VS_CHUNK / epg : (int)((want + epg - 1) / epg);
-        int take = ngroups * epg - skip;
+        int ngroups = want >= VS_CHUNK ? VS_CHUNK / group : (int)((want + group - 1) / group);
+        int take = ngroups * group - skip;
         if (take > n) take = (int)n;
-        if (stride == isz && skip == 0 && take == ngroups * epg) {
-            chunk(r, g / (uint64_t)epg, ngroups, dst);          /* straight into place */
+        if (stride == isz && skip == 0 && take == ngroups * group) {
+            chunk(r, g / (uint64_t)group, ngroups, dst);        /* straight into place */
         } else {
-            chunk(r, g / (uint64_t)epg, ngroups, buf);
+            chunk(r, g / (uint64_t)group, ngroups, buf);
             const char *src = (const char *)buf + (size_t)skip * isz;
             if (stride == isz) {
                 memcpy(dst, src, (size_t)take * isz);
@@ -76,9 +67,8 @@ static void run(const vs_request *r, vs_chunk_fn chunk, uint64_t g, int64_t n, c
 }
 
 /* Window elements begin .. end-1, row by row (the last axis is contiguous in g). */
-static void span(const vs_request *r, int64_t begin, int64_t end)
+static void span(const vs_request *r, vs_chunk_fn chunk, int group, int64_t begin, int64_t end)
 {
-    const vs_chunk_fn chunk = chunk_fn;
     const int last = r->ndim - 1;
     int64_t idx[VS_MAXDIM];
     int64_t rem = begin;
@@ -86,8 +76,7 @@ static void span(const vs_request *r, int64_t begin, int64_t end)
         idx[d] = rem % r->shape[d];
         rem /= r->shape[d];
     }
-    int64_t pos = begin;
-    while (pos < end) {
+    for (int64_t pos = begin; pos < end;) {
         uint64_t g = r->g0;
         char *dst = r->out;
         for (int d = 0; d <= last; d++) {
@@ -96,7 +85,7 @@ static void span(const vs_request *r, int64_t begin, int64_t end)
         }
         int64_t n = r->shape[last] - idx[last];
         if (n > end - pos) n = end - pos;
-        run(r, chunk, g, n, dst, r->ostride[last]);
+        run(r, chunk, group, g, n, dst, r->ostride[last]);
         pos += n;
         idx[last] += n;
         for (int d = last; d > 0 && idx[d] == r->shape[d]; d--) {
@@ -106,12 +95,13 @@ static void span(const vs_request *r, int64_t begin, int64_t end)
     }
 }
 
-int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads)
+int vs_walk(const vs_request *r, vs_chunk_fn chunk, int group, int64_t begin, int64_t end,
+            int nthreads)
 {
     int used = 1;
     if (end <= begin) return 0;
     if (nthreads <= 1) {
-        span(r, begin, end);
+        span(r, chunk, group, begin, end);
         return 1;
     }
 #ifdef _OPENMP
@@ -122,11 +112,18 @@ int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads)
         per = (per + VS_SPAN_ALIGN - 1) / VS_SPAN_ALIGN * VS_SPAN_ALIGN;
         int64_t s = begin + per * t, e = s + per;
         if (e > end) e = end;
-        if (s < e) span(r, s, e);
+        if (s < e) span(r, chunk, group, s, e);
         if (t == 0) used = nt;
     }
 #else
-    span(r, begin, end);
+    span(r, chunk, group, begin, end);
 #endif
     return used;
+}
+
+int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads)
+{
+    /* groups of 16 Philox blocks: 64 elements of the 32-bit family, 32 of the 64-bit one */
+    const int group = (r->dtype == VS_F16 || r->dtype == VS_F32) ? 64 : 32;
+    return vs_walk(r, chunk_fn, group, begin, end, nthreads);
 }

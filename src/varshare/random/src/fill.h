@@ -48,8 +48,23 @@ int vs_cpu_isa(void);
 /* Use `isa` from now on if the CPU supports it; returns the ISA in use. */
 int vs_set_isa(int isa);
 
-/* Fill the elements begin .. end-1 (C order over the window) with up to nthreads threads.
- * Returns the number of threads used. */
+/* Values of `ngroups` output groups from group G0 on, in the output dtype, into buf (at most
+ * VS_CHUNK elements; buf may be unaligned). */
+typedef void (*vs_chunk_fn)(const vs_request *r, uint64_t G0, int ngroups, void *buf);
+
+/* Fill the window elements begin .. end-1 (C order) with up to nthreads threads, from
+ * `chunk`, whose groups hold `group` elements (a divisor of VS_CHUNK).  Returns the number
+ * of threads used. */
+int vs_walk(const vs_request *r, vs_chunk_fn chunk, int group, int64_t begin, int64_t end,
+            int nthreads);
+
+/* vs_walk with varshare's algorithms on the selected ISA. */
 int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads);
+
+static inline int vs_item_size(int dtype)
+{
+    static const int sizes[] = {2, 4, 8, 4, 8};
+    return sizes[dtype];
+}
 
 #endif

@@ -3,44 +3,27 @@
  * fixed-cost distribution reads Philox block k; group k of the truncated normal reads words
  * one by one from block k * 256 (float64: k * 128) on, as many as its rejection loop needs.
  * So a group depends on nothing but its index, and any split of the groups between threads
- * gives TensorFlow's bits.  A window is walked row by row, rows chunk by chunk, as in
- * fill.c. */
+ * gives TensorFlow's bits.  fill.c's walker drives the chunk kernel below over any window. */
 #define _GNU_SOURCE 1
 
 #include "tf_fill.h"
 
 #include <string.h>
 
-#include "omp_shim.h"
 #include "philox.h"
 #include "tf_transforms.h"
 #include "transforms.h"
 
-#define TF_CHUNK 256                  /* elements per chunk: a multiple of every group size */
-#define TF_BLOCKS (TF_CHUNK / 2)      /* Philox blocks per chunk, at most */
-#define TF_SPAN_ALIGN 1024            /* thread spans start on multiples of this */
+#define TF_BLOCKS (VS_CHUNK / 2)      /* Philox blocks per chunk, at most */
 #define TF_TRUNC_WORDS 1024           /* words TF reserves per truncated-normal float32 group */
 
 static int group_size(int dtype) { return dtype == VS_F64 || dtype == VS_I64 ? 2 : 4; }
-
-static int item_size(int dtype)
-{
-    static const int sizes[] = {2, 4, 8, 4, 8};
-    return sizes[dtype];
-}
 
 /* Words of blocks b0 .. b0+n-1 into w[j][i] (the arrays hold n rounded up to whole lanes). */
 static void blocks(const vs_request *r, uint64_t b0, int n, uint32_t w[4][TF_BLOCKS])
 {
     int lanes = (n + VS_PHILOX_LANES - 1) / VS_PHILOX_LANES * VS_PHILOX_LANES;
-    for (int i = 0; i < lanes; i++) {
-        uint64_t b = b0 + (uint64_t)i;
-        w[0][i] = (uint32_t)b;
-        w[1][i] = (uint32_t)(b >> 32);
-        w[2][i] = (uint32_t)r->stream;
-        w[3][i] = (uint32_t)(r->stream >> 32);
-    }
-    vs_philox_arrays(r->seed, lanes, w[0], w[1], w[2], w[3]);
+    vs_philox_blocks(r->seed, r->stream, b0, lanes, w[0], w[1], w[2], w[3]);
 }
 
 /* The words of one generator, one at a time, from block `block` on. */
@@ -152,7 +135,7 @@ static void chunk(const vs_request *r, uint64_t k0, int n, void *buf)
 {
     const int count = n * group_size(r->dtype);
     if (r->dtype == VS_F16 || r->dtype == VS_F32) {
-        float x[TF_CHUNK], a = (float)r->a, b = (float)r->b;
+        float x[VS_CHUNK], a = (float)r->a, b = (float)r->b;
         raw_f32(r, k0, n, x);
         if (r->dtype == VS_F32) {
             float *out = buf;
@@ -184,80 +167,7 @@ static void chunk(const vs_request *r, uint64_t k0, int n, void *buf)
     }
 }
 
-/* Elements g .. g+n-1 to dst, dst + stride, ... (stride in bytes). */
-static void run(const vs_request *r, uint64_t g, int64_t n, char *dst, int64_t stride)
-{
-    const int size = group_size(r->dtype), isz = item_size(r->dtype);
-    double buf[TF_CHUNK];                       /* room for TF_CHUNK of any dtype */
-    while (n > 0) {
-        int skip = (int)(g % (uint64_t)size);
-        int64_t want = skip + n;
-        int ngroups = want >= TF_CHUNK ? TF_CHUNK / size : (int)((want + size - 1) / size);
-        int take = ngroups * size - skip;
-        if (take > n) take = (int)n;
-        chunk(r, g / (uint64_t)size, ngroups, buf);
-        const char *src = (const char *)buf + (size_t)skip * isz;
-        if (stride == isz) {
-            memcpy(dst, src, (size_t)take * isz);
-        } else {
-            for (int i = 0; i < take; i++) memcpy(dst + i * stride, src + (size_t)i * isz, isz);
-        }
-        g += take;
-        n -= take;
-        dst += take * stride;
-    }
-}
-
-/* Window elements begin .. end-1, row by row (the last axis is contiguous in g). */
-static void span(const vs_request *r, int64_t begin, int64_t end)
-{
-    const int last = r->ndim - 1;
-    int64_t idx[VS_MAXDIM];
-    int64_t rem = begin;
-    for (int d = last; d >= 0; d--) {
-        idx[d] = rem % r->shape[d];
-        rem /= r->shape[d];
-    }
-    for (int64_t pos = begin; pos < end;) {
-        uint64_t g = r->g0;
-        char *dst = r->out;
-        for (int d = 0; d <= last; d++) {
-            g += (uint64_t)(idx[d] * r->gstride[d]);
-            dst += idx[d] * r->ostride[d];
-        }
-        int64_t n = r->shape[last] - idx[last];
-        if (n > end - pos) n = end - pos;
-        run(r, g, n, dst, r->ostride[last]);
-        pos += n;
-        idx[last] += n;
-        for (int d = last; d > 0 && idx[d] == r->shape[d]; d--) {
-            idx[d] = 0;
-            idx[d - 1]++;
-        }
-    }
-}
-
 int vs_fill_tf(const vs_request *r, int64_t begin, int64_t end, int nthreads)
 {
-    int used = 1;
-    if (end <= begin) return 0;
-    if (nthreads <= 1) {
-        span(r, begin, end);
-        return 1;
-    }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nthreads)
-    {
-        int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        int64_t per = (end - begin + nt - 1) / nt;
-        per = (per + TF_SPAN_ALIGN - 1) / TF_SPAN_ALIGN * TF_SPAN_ALIGN;
-        int64_t s = begin + per * t, e = s + per;
-        if (e > end) e = end;
-        if (s < e) span(r, s, e);
-        if (t == 0) used = nt;
-    }
-#else
-    span(r, begin, end);
-#endif
-    return used;
+    return vs_walk(r, chunk, group_size(r->dtype), begin, end, nthreads);
 }

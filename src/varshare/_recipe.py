@@ -1,0 +1,82 @@
+"""An initializer bound to a full shape, a dtype and its seed draws: any window on demand.
+
+A :class:`Recipe` is what out-of-core and Dask initialisation ship around instead of
+arrays: small, picklable, and every window it computes is bit-identical to the same
+slice of ``initializer(shape, dtype)``, in any thread or process, in any order.
+Element-local initializers (all but orthogonal) compute a window in time proportional
+to it; ``orthogonal_initializer`` computes its whole matrix for every window.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from varshare._dtypes import as_dtype
+from varshare._partition_info import PartitionInfo
+from varshare._seeding import current_algorithm, random_algorithm, replaying, variable_creation
+from varshare._variables import Variable
+
+
+def windowable(initializer: Callable) -> bool:
+    """Whether windows of ``initializer`` are slices of one array: not in TF mode, where
+    every call draws anew, as TensorFlow does."""
+    return current_algorithm(getattr(initializer, "algorithm", None)) != "tf"
+
+
+class Recipe(NamedTuple):
+    """``initializer`` over the array ``shape``/``dtype``, its op seeds drawn as ``seeds``."""
+
+    initializer: Callable
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    seeds: dict[int | None, tuple[int, int]]
+
+    @classmethod
+    def of(cls, initializer: Callable, shape: Sequence[int], dtype: Any) -> Recipe:
+        """Bind ``initializer`` now: its seeds are drawn once, by an empty-window call,
+        so that even an unseeded initializer gives windows of one array."""
+        if not callable(initializer):
+            raise TypeError(f"initializer must be callable, got {type(initializer).__name__}")
+        try:
+            shape = tuple(operator.index(d) for d in shape)
+        except TypeError:
+            raise TypeError(f"shape must be a sequence of integers, got {shape!r}") from None
+        if any(d < 0 for d in shape):
+            raise ValueError(f"shape must have non-negative dimensions, got {shape}")
+        if not windowable(initializer):
+            raise ValueError("a TF-mode initializer draws every window anew, as TensorFlow "
+                             "does, so windows would not be slices of one array: use "
+                             "algorithm='varshare'")
+        recipe = cls(initializer, shape, as_dtype(dtype), {})
+        with variable_creation() as seeds:
+            recipe._call((0,) * len(shape), (0,) * len(shape))
+            recipe.seeds.update(seeds)
+        return recipe
+
+    @classmethod
+    def of_variable(cls, variable: Variable) -> Recipe | None:
+        """The recipe of ``variable`` (of the whole, for a shard) if ``get_variable`` made
+        it from an initializer that takes ``partition_info``; else None."""
+        info = variable.initializer_info
+        if info is None:
+            return None
+        full = variable.shape if info.partition_info is None else info.partition_info.full_shape
+        return cls(info.initializer, full, variable.dtype, info.seeds)
+
+    def window(self, start: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+        """The block of ``shape`` at ``start`` of the full array (a new array)."""
+        with replaying(self.seeds), random_algorithm("varshare"):
+            return self._call(start, tuple(shape))
+
+    def _call(self, start: Sequence[int], shape: tuple[int, ...]) -> np.ndarray:
+        value = self.initializer(shape, dtype=self.dtype,
+                                 partition_info=PartitionInfo(self.shape, start))
+        value = np.asarray(value, self.dtype)
+        if value.shape != shape:
+            raise ValueError(f"initializer returned shape {value.shape} for a window of "
+                             f"shape {shape}: it must honour partition_info")
+        return value

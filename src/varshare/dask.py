@@ -1,0 +1,137 @@
+"""Dask arrays of initializers and of a graph's variables, the same bits for any chunking.
+
+Needs ``pip install "varshare[dask]"``; ``import varshare`` never imports Dask.
+
+>>> import varshare as vs
+>>> init = vs.truncated_normal_initializer(stddev=0.02, seed=7)
+>>> x = vs.dask.from_initializer(init, (10_000, 64), chunks=(1_000, 64))
+>>> bool((x.compute() == init((10_000, 64), "float32")).all())
+True
+
+Every block is one task calling the initializer with ``partition_info`` for its
+window (``map_blocks`` + ``block_info``), so a block is exactly its slice of the
+in-memory array: the result does not depend on the chunks, the scheduler, the
+number of workers or the machine.  The task graph holds only the initializer and
+its seed draw, never data.  The same code runs on a cluster::
+
+    from distributed import Client
+    client = Client("tcp://scheduler:8786")   # becomes the default scheduler
+    table = vs.dask.from_initializer(init, (10**9, 128), chunks=(2**20, 128))
+    table.to_zarr("s3://bucket/table.zarr")   # or .store(...), .persist()
+
+Each task uses one kernel thread by default (``threads=1``; Dask already runs a
+task per core), through ``threadpoolctl`` when it is installed (``varshare[threads]``);
+``distributed`` workers also start with ``OMP_NUM_THREADS=1``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from varshare._graph import Graph
+from varshare._recipe import Recipe
+from varshare._saveables import VariableLike, by_name, full_value
+
+if TYPE_CHECKING:
+    import dask.array
+
+__all__ = ["from_initializer", "from_variable", "from_graph"]
+
+Chunks = Any  # anything dask.array.core.normalize_chunks accepts: "auto", (1000, 64), ...
+
+
+def from_initializer(initializer: Callable, shape: Sequence[int], dtype: Any = "float32",
+                     chunks: Chunks = "auto", *, name: str | None = None,
+                     threads: int | None = 1) -> dask.array.Array:
+    """A lazy Dask array equal to ``initializer(shape, dtype)``, block by block.
+
+    Args:
+      initializer: ``init(shape, dtype=None, partition_info=None)``; an unseeded one
+        draws its seed now, once, so all blocks are windows of one array (a TF-mode
+        one, which draws per call, is a ValueError).
+      shape, dtype: of the whole array.
+      chunks: block sizes in any form ``dask.array`` accepts ("auto", ``(1000, 64)``,
+        explicit tuples per axis).
+      name: prefix of the Dask keys (default ``"varshare-init"``).
+      threads: kernel threads per task (None: the kernels' own default).
+    """
+    return _from_recipe(Recipe.of(initializer, shape, dtype), chunks, name, threads)
+
+
+def from_variable(variable: VariableLike, chunks: Chunks = "auto", *,
+                  threads: int | None = 1) -> dask.array.Array:
+    """A Dask array of ``variable`` (whole if partitioned), recomputed from its initializer.
+
+    A variable ``get_variable`` made from an initializer that takes ``partition_info``
+    gives its *initial* value, computed lazily per block; any other variable wraps its
+    current value (``da.from_array``).
+    """
+    [(name, parts)] = by_name([variable]).items()
+    return _from_parts(name, parts, chunks, threads)
+
+
+def from_graph(graph: Graph | None = None, scope: str | None = None, *,
+               chunks: Chunks | dict[str, Chunks] = "auto", threads: int | None = 1
+               ) -> dict[str, dask.array.Array]:
+    """The global variables of ``graph`` whose names match ``scope``, as Dask arrays.
+
+    Keys are checkpoint names (``scope/var``; a partitioned variable once, whole);
+    values as :func:`from_variable`.  ``chunks`` applies to every variable (use a form
+    that fits any rank: "auto", an int, "64MiB"), or is a dict by name ("auto" for names
+    it lacks).  Compute them together (``dask.compute(arrays)``) or write them with
+    ``dask.array.store``/``to_zarr``.
+    """
+    return {name: _from_parts(name, parts, chunks.get(name, "auto")
+                              if isinstance(chunks, dict) else chunks, threads)
+            for name, parts in by_name(graph=graph, scope=scope).items()}
+
+
+def _from_parts(name: str, parts: list, chunks: Chunks, threads: int | None
+                ) -> dask.array.Array:
+    import dask.array as da
+
+    recipe = Recipe.of_variable(parts[0])
+    if recipe is None:
+        return da.from_array(full_value(parts), chunks=chunks, name=False)
+    return _from_recipe(recipe, chunks, name, threads)
+
+
+def _from_recipe(recipe: Recipe, chunks: Chunks, name: str | None, threads: int | None
+                 ) -> dask.array.Array:
+    import dask.array as da
+    from dask.base import tokenize
+
+    chunks = da.core.normalize_chunks(chunks, recipe.shape, dtype=recipe.dtype)
+    # A partial hides the recipe (a tuple holding a callable) from Dask's task parsing.
+    block = functools.partial(_block, recipe, threads)
+    return da.map_blocks(block, chunks=chunks, dtype=recipe.dtype,
+                         meta=np.empty((0,) * len(recipe.shape), recipe.dtype),
+                         name=f"{name or 'varshare-init'}-{tokenize(recipe, chunks)}")
+
+
+def _block(recipe: Recipe, threads: int | None, block_info: dict | None = None) -> np.ndarray:
+    info = block_info[None]
+    with _thread_limit(threads):
+        return recipe.window([lo for lo, _ in info["array-location"]], info["chunk-shape"])
+
+
+def _thread_limit(threads: int | None) -> contextlib.AbstractContextManager:
+    """Limit the OpenMP threads of the calling thread (a no-op without threadpoolctl)."""
+    controller = _controller()
+    if threads is None or controller is None:
+        return contextlib.nullcontext()
+    return controller.limit(limits=threads, user_api="openmp")
+
+
+@functools.cache
+def _controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()

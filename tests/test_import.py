@@ -1,0 +1,41 @@
+"""`import varshare` is cheap and pulls in no optional dependency (fresh interpreters)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+OPTIONAL = ("dask", "torch", "safetensors", "tqdm", "threadpoolctl", "tensorflow", "scipy")
+BUDGET_MS = 100
+
+
+def import_ms(module: str) -> float:
+    """Best of 3 `-X importtime` cumulative times of `module`, NumPy imported first.
+
+    NumPy, a required dependency, is excluded: on this machine class it alone takes 80-250 ms.
+    """
+    best = float("inf")
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import numpy, {module}"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        rows = [line.split("|") for line in proc.stderr.splitlines() if line.count("|") == 2]
+        us = [int(r[1]) for r in rows if r[2].strip() == module]
+        assert us, proc.stderr
+        best = min(best, us[0] / 1000)
+    return best
+
+
+def test_import_time():
+    assert import_ms("varshare") <= BUDGET_MS
+    assert import_ms("varshare.random") <= BUDGET_MS     # the compiled kernels and libgomp
+
+
+def test_no_optional_dependency_at_import():
+    code = ("import sys, json, varshare, varshare.random; "
+            "varshare.random.openmp_info(); print(json.dumps(sorted(sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    loaded = {m.split(".")[0] for m in json.loads(proc.stdout)}
+    assert not loaded & set(OPTIONAL)
