@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+import varshare as vs
 from varshare import _initializers as vi
 
 BIG = (8192, 8192)
@@ -52,12 +53,34 @@ CASES = {
 }
 
 
+def get_variable(init, shape, partitioner=None):
+    """A fresh graph's ``get_variable`` with ``init``: the whole user-facing path."""
+    with vs.Graph().as_default():
+        return vs.get_variable("v", shape, initializer=init, partitioner=partitioner)
+
+
 # ``n`` (elements) is a parameter because the project groups benchmarks by it.
 @pytest.mark.parametrize("case, n", [(case, math.prod(c[1])) for case, c in CASES.items()])
 @pytest.mark.parametrize("impl", ["varshare", "numpy"])
 def test_initializer(benchmark, case, n, impl):
     init, shape, numpy_way = CASES[case]
     benchmark.group = f"{case} {shape}"
-    fn = (lambda: init(shape)) if impl == "varshare" else numpy_way
+    fn = (lambda: np.asarray(get_variable(init, shape))) if impl == "varshare" else numpy_way
     out = benchmark.pedantic(fn, rounds=5, warmup_rounds=1)
     assert out.shape == shape and out.dtype == np.float32
+
+
+EMBEDDING = (2**22, 64)
+
+
+@pytest.mark.parametrize("n", [math.prod(EMBEDDING)])
+@pytest.mark.parametrize("shards", [1, 16])
+def test_partitioned_embedding(benchmark, n, shards):
+    """A 16-shard partitioned [2**22, 64] table against the unpartitioned one: each shard is
+    generated directly as its window, so sharding should cost (almost) nothing."""
+    init = vi.truncated_normal_initializer(stddev=STDDEV, seed=1)
+    partitioner = vs.fixed_size_partitioner(shards) if shards > 1 else None
+    benchmark.group = f"truncated_normal {EMBEDDING} by shards"
+    var = benchmark.pedantic(lambda: get_variable(init, EMBEDDING, partitioner), rounds=5,
+                             warmup_rounds=1)
+    assert var.shape == EMBEDDING
