@@ -8,7 +8,7 @@
 
 #include "omp_shim.h"
 
-#define VS_SPAN_ALIGN 1024            /* thread spans start on multiples of this */
+#define VS_PIECE (1 << 15)            /* elements per unit of parallel work */
 
 static vs_chunk_fn chunk_fn = vs_chunk_portable;
 
@@ -105,15 +105,18 @@ int vs_walk(const vs_request *r, vs_chunk_fn chunk, int group, int64_t begin, in
         return 1;
     }
 #ifdef _OPENMP
+    /* Pieces handed out on demand: a thread the OS deschedules (shared machines) delays the
+     * call by one piece, not by half the work. */
+    const int64_t pieces = (end - begin + VS_PIECE - 1) / VS_PIECE;
 #pragma omp parallel num_threads(nthreads)
     {
-        int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        int64_t per = (end - begin + nt - 1) / nt;
-        per = (per + VS_SPAN_ALIGN - 1) / VS_SPAN_ALIGN * VS_SPAN_ALIGN;
-        int64_t s = begin + per * t, e = s + per;
-        if (e > end) e = end;
-        if (s < e) span(r, chunk, group, s, e);
-        if (t == 0) used = nt;
+#pragma omp single
+        used = omp_get_num_threads();
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t p = 0; p < pieces; p++) {
+            int64_t s = begin + p * VS_PIECE, e = s + VS_PIECE;
+            span(r, chunk, group, s, e < end ? e : end);
+        }
     }
 #else
     span(r, chunk, group, begin, end);

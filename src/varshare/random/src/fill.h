@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define VS_MAXDIM 64
-#define VS_CHUNK 256                  /* elements per kernel call (a multiple of 4) */
+#define VS_CHUNK 1024                  /* elements per kernel call (a multiple of 4) */
 
 /* Per-ISA kernels exist where GCC/Clang can target x86 extensions function by function. */
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))

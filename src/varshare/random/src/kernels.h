@@ -32,11 +32,14 @@ static inline int vs_redraw_blocks(const vs_request *r, uint64_t g_first, const 
                                    uint32_t tag, uint32_t w[4][VS_CHUNK])
 {
     const int padded = (n + 15) & ~15;
-    for (int k = 0; k < padded; k++) {
-        uint32_t ctr[4] = {0, 0, 0, 0};
-        if (k < n) vs_counter(g_first + (uint64_t)idx[k], tag, r->stream, ctr);
-        for (int j = 0; j < 4; j++) w[j][k] = ctr[j];
+    for (int k = 0; k < n; k++) {
+        uint64_t g = g_first + (uint64_t)idx[k];
+        w[0][k] = (uint32_t)g;
+        w[1][k] = (uint32_t)(g >> 32) | (tag << 24);
+        w[2][k] = (uint32_t)r->stream;
+        w[3][k] = (uint32_t)(r->stream >> 32);
     }
+    for (int j = 0; j < 4; j++) memset(w[j] + n, 0, (size_t)(padded - n) * sizeof(uint32_t));
     VS_PHILOX_ARRAYS(r->seed, padded, w[0], w[1], w[2], w[3]);
     return padded;
 }
@@ -57,8 +60,8 @@ static inline void vs_pairs_f64(const uint32_t *a0, const uint32_t *a1, const ui
                                 const uint32_t *b1, int n, double *zc, double *zs)
 {
     for (int i = 0; i < n; i++) {
-        double r = vs_radius_f64(a0[i] | (uint64_t)a1[i] << 32), c, s;
-        vs_sincos_f64(b0[i] | (uint64_t)b1[i] << 32, &c, &s);
+        double r = vs_radius_f64(a0[i], a1[i]), c, s;
+        vs_sincos_f64(b0[i], b1[i], &c, &s);
         zc[i] = r * c;
         zs[i] = r * s;
     }
@@ -203,7 +206,8 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
             const double a = r->a, range = r->b - r->a, lo = r->lo, hi = r->hi;
             for (int h = 0; h < 2; h++)
                 for (int i = 0; i < 16; i++)
-                    yk[16 * h + i] = vs_clamp_f64(a + vs_unit_f64(vs_word64(w, o, h, i)) * range, lo, hi);
+                    yk[16 * h + i] = vs_clamp_f64(
+                        a + vs_unit_f64(w[2 * h][o + i], w[2 * h + 1][o + i]) * range, lo, hi);
         } else {
             vs_pairs_f64(w[0] + o, w[1] + o, w[2] + o, w[3] + o, 16, yk, yk + 16);
         }

@@ -18,10 +18,14 @@ static inline double vs_f64_from_bits(uint64_t u) { double x; memcpy(&x, &u, 8);
 /* Exact float64 of an integer 0 <= v < 2**52: 2**52 + v has v as its mantissa. */
 static inline double vs_f64_from_u52(uint64_t v) { return vs_f64_from_bits(VS_TWO52_BITS | v) - 0x1p52; }
 
-/* Exact float64 of an integer 0 <= v < 2**53. */
-static inline double vs_f64_from_u53(uint64_t v)
+/* Exact float64 of a uint32 (SSE2 converts only signed 32-bit integers). */
+static inline double vs_f64_from_u32(uint32_t v) { return (double)(int32_t)(v ^ 0x80000000u) + 0x1p31; }
+
+/* Exact float64 of the top 53 bits of the 64-bit word lo | hi << 32, i.e. of (W >> 11),
+ * from 32-bit halves so that no 64-bit integer conversion is needed. */
+static inline double vs_f64_top53(uint32_t lo, uint32_t hi)
 {
-    return vs_f64_from_u52(v & 0xFFFFFFFFFFFFFull) + ((v >> 52) ? 0x1p52 : 0.0);
+    return vs_f64_from_u32(hi) * 0x1p21 + (double)(int32_t)(lo >> 11);
 }
 
 /* ------------------------------------------------------------------ uniform */
@@ -29,8 +33,8 @@ static inline double vs_f64_from_u53(uint64_t v)
 /* [0, 1) with 24 bits. */
 static inline float vs_unit_f32(uint32_t w) { return (float)(int32_t)(w >> 8) * 0x1p-24f; }
 
-/* [0, 1) with 53 bits. */
-static inline double vs_unit_f64(uint64_t w) { return vs_f64_from_u53(w >> 11) * 0x1p-53; }
+/* [0, 1) with 53 bits of the 64-bit word lo | hi << 32. */
+static inline double vs_unit_f64(uint32_t lo, uint32_t hi) { return vs_f64_top53(lo, hi) * 0x1p-53; }
 
 /* floor(a * b / 2**64), exact. */
 static inline uint64_t vs_mulhi64(uint64_t a, uint64_t b)
@@ -52,7 +56,6 @@ static inline double vs_clamp_f64(double v, double lo, double hi) { v = v < lo ?
 
 #define VS_LN2_HI 6.93147180369123816490e-01
 #define VS_LN2_LO 1.90821492927058770002e-10
-#define VS_SQRT2_MANT 0x6A09E667F3BCDll
 
 /* float64 nearest to 1/3, 1/5, ..., 1/21: the series of 2*atanh(s) / (2s) - 1 in s*s. */
 static const double vs_atanh_series[10] = {
@@ -65,10 +68,10 @@ static const double vs_atanh_series[10] = {
 static inline double vs_log_fixed(double x, int nbits, int nterms)
 {
     uint64_t bits = vs_f64_bits(x);
-    uint64_t mant = bits & 0xFFFFFFFFFFFFFull;
-    uint64_t big = (uint64_t)((int64_t)mant >= VS_SQRT2_MANT);     /* 1 if 1 + f >= sqrt(2) */
-    double f = vs_f64_from_bits(mant | (0x3FF0000000000000ull - (big << 52))) - 1.0;
-    double e = vs_f64_from_u52((bits >> 52) + big) - (double)(1023 + nbits);
+    double m = vs_f64_from_bits((bits & 0xFFFFFFFFFFFFFull) | 0x3FF0000000000000ull);  /* [1, 2) */
+    int big = m >= 1.4142135623730951;          /* float64 sqrt(2): mantissa 0x6A09E667F3BCD */
+    double f = (big ? 0.5 * m : m) - 1.0;
+    double e = vs_f64_from_u52(bits >> 52) + (big ? 1.0 : 0.0) - (double)(1023 + nbits);
     double s = f / (2.0 + f);
     double s2 = s * s;
     double p = vs_atanh_series[nterms - 1];
@@ -82,13 +85,13 @@ static inline double vs_log_fixed(double x, int nbits, int nterms)
 /* sqrt(-2 ln u), u = (w1 + 1) / 2**32, computed in float64 and rounded once. */
 static inline float vs_radius_f32(uint32_t w1)
 {
-    return (float)__builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_from_u52(w1) + 1.0, 32, 4));
+    return (float)__builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_from_u32(w1) + 1.0, 32, 4));
 }
 
-/* sqrt(-2 ln u), u = ((W1 >> 11) + 1) / 2**53. */
-static inline double vs_radius_f64(uint64_t W1)
+/* sqrt(-2 ln u), u = ((W1 >> 11) + 1) / 2**53, W1 = lo | hi << 32. */
+static inline double vs_radius_f64(uint32_t lo, uint32_t hi)
 {
-    return __builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_from_u53(W1 >> 11) + 1.0, 53, 10));
+    return __builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_top53(lo, hi) + 1.0, 53, 10));
 }
 
 /* ------------------------------------------------------------------ Box-Muller angle
@@ -110,9 +113,10 @@ static inline void vs_sincos_f32(uint32_t w2, float *c, float *s)
     *s = q == 0 ? sp : q == 1 ? cp : q == 2 ? -sp : -cp;
 }
 
-/* cos and sin of 2*pi*(W2 >> 11) / 2**53 in float64 (Taylor coefficients of sin(2 pi x)/x
- * and cos(2 pi x) in x*x, each the float64 nearest). */
-static inline void vs_sincos_f64(uint64_t W2, double *c, double *s)
+/* cos and sin of 2*pi*(W2 >> 11) / 2**53 in float64, W2 = lo | hi << 32 (Taylor
+ * coefficients of sin(2 pi x)/x and cos(2 pi x) in x*x, evaluated in float64).  The fixed-point
+ * angle's quadrant is the top two bits of hi; the rest, below 2**51, is exact in float64. */
+static inline void vs_sincos_f64(uint32_t lo, uint32_t hi, double *c, double *s)
 {
     static const double S[10] = {
         6.283185307179586, -41.341702240399755, 81.60524927607504, -76.70585975306136,
@@ -122,10 +126,10 @@ static inline void vs_sincos_f64(uint64_t W2, double *c, double *s)
         1.0, -19.739208802178716, 64.93939402266828, -85.45681720669371, 60.24464137187664,
         -26.426256783374388, 7.903536371318465, -1.7143907110886711, 0.282005968455791,
         -0.03638284114254564, 0.0037798342006800365};
-    uint64_t a = W2 >> 11, q = a >> 51, r = a & ((1ull << 51) - 1);
-    int swap = (int64_t)r >= (int64_t)(1ull << 50);
-    r = swap ? (1ull << 51) - r : r;
-    double x = vs_f64_from_u52(r) * 0x1p-53;
+    uint32_t q = hi >> 30;
+    int swap = (hi >> 29) & 1u;                                     /* rho >= 2**50 */
+    double rho = vs_f64_from_u32(hi & 0x3FFFFFFFu) * 0x1p21 + (double)(int32_t)(lo >> 11);
+    double x = (swap ? 0x1p51 - rho : rho) * 0x1p-53;
     double y = x * x;
     double ps = S[9], pc = C[10];
     for (int i = 8; i >= 0; i--) ps = ps * y + S[i];
