@@ -4,6 +4,7 @@ Run: PYTHONPATH=src python -m pytest bench/test_initializers.py --benchmark-enab
      --benchmark-only -p no:cacheprovider
 """
 
+import gc
 import math
 
 import numpy as np
@@ -53,6 +54,13 @@ CASES = {
 }
 
 
+def collect_garbage():
+    """Free the previous round's graph (graphs and variables reference each other, as in TF,
+    so only the cycle collector frees them): otherwise every round would run on memory fresh
+    from the OS, whose first touch costs more than generating it on a VM."""
+    gc.collect()
+
+
 def get_variable(init, shape, partitioner=None):
     """A fresh graph's ``get_variable`` with ``init``: the whole user-facing path."""
     with vs.Graph().as_default():
@@ -66,7 +74,7 @@ def test_initializer(benchmark, case, n, impl):
     init, shape, numpy_way = CASES[case]
     benchmark.group = f"{case} {shape}"
     fn = (lambda: np.asarray(get_variable(init, shape))) if impl == "varshare" else numpy_way
-    out = benchmark.pedantic(fn, rounds=5, warmup_rounds=1)
+    out = benchmark.pedantic(fn, setup=collect_garbage, rounds=5, warmup_rounds=1)
     assert out.shape == shape and out.dtype == np.float32
 
 
@@ -81,6 +89,6 @@ def test_partitioned_embedding(benchmark, n, shards):
     init = vi.truncated_normal_initializer(stddev=STDDEV, seed=1)
     partitioner = vs.fixed_size_partitioner(shards) if shards > 1 else None
     benchmark.group = f"truncated_normal {EMBEDDING} by shards"
-    var = benchmark.pedantic(lambda: get_variable(init, EMBEDDING, partitioner), rounds=5,
-                             warmup_rounds=1)
+    var = benchmark.pedantic(lambda: get_variable(init, EMBEDDING, partitioner),
+                             setup=collect_garbage, rounds=5, warmup_rounds=1)
     assert var.shape == EMBEDDING
