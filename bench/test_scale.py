@@ -49,16 +49,9 @@ def test_init_to_file(benchmark, tmp_path):
 
 @pytest.fixture(scope="module")
 def client():
-    distributed = pytest.importorskip("distributed")
-    environ = dict(os.environ)  # spawning workers sets OMP_NUM_THREADS=1 etc. here for good
-    try:
-        with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
-                                      dashboard_address=None) as cluster, \
-                distributed.Client(cluster) as client:
-            yield client
-    finally:
-        os.environ.clear()
-        os.environ.update(environ)
+    pytest.importorskip("distributed")
+    with vs.dask.local_client() as client:
+        yield client
 
 
 @pytest.mark.benchmark(group="dask")

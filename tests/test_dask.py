@@ -1,6 +1,5 @@
 """varshare.dask: the same bits as the in-memory path for any chunking and scheduler."""
 
-import os
 import subprocess
 import sys
 
@@ -110,16 +109,9 @@ def test_import_varshare_never_imports_dask():
 
 @pytest.fixture(scope="module")
 def client():
-    distributed = pytest.importorskip("distributed")
-    environ = dict(os.environ)  # spawning workers sets OMP_NUM_THREADS=1 etc. here for good
-    try:
-        with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
-                                      dashboard_address=None) as cluster, \
-                distributed.Client(cluster) as client:
-            yield client
-    finally:
-        os.environ.clear()
-        os.environ.update(environ)
+    pytest.importorskip("distributed")
+    with vs.dask.local_client() as client:
+        yield client
 
 
 def test_local_cluster_processes_same_bits(client):

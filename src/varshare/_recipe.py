@@ -9,13 +9,13 @@ to it; ``orthogonal_initializer`` computes its whole matrix for every window.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from varshare._dtypes import as_dtype
+from varshare._initializers import _as_shape
 from varshare._partition_info import PartitionInfo
 from varshare._seeding import current_algorithm, random_algorithm, replaying, variable_creation
 from varshare._variables import Variable
@@ -41,12 +41,7 @@ class Recipe(NamedTuple):
         so that even an unseeded initializer gives windows of one array."""
         if not callable(initializer):
             raise TypeError(f"initializer must be callable, got {type(initializer).__name__}")
-        try:
-            shape = tuple(operator.index(d) for d in shape)
-        except TypeError:
-            raise TypeError(f"shape must be a sequence of integers, got {shape!r}") from None
-        if any(d < 0 for d in shape):
-            raise ValueError(f"shape must have non-negative dimensions, got {shape}")
+        shape = _as_shape(shape)
         if not windowable(initializer):
             raise ValueError("a TF-mode initializer draws every window anew, as TensorFlow "
                              "does, so windows would not be slices of one array: use "

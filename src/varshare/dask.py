@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,7 +41,7 @@ from varshare._saveables import VariableLike, by_name, full_value
 if TYPE_CHECKING:
     import dask.array
 
-__all__ = ["from_initializer", "from_variable", "from_graph"]
+__all__ = ["from_initializer", "from_variable", "from_graph", "local_client"]
 
 Chunks = Any  # anything dask.array.core.normalize_chunks accepts: "auto", (1000, 64), ...
 
@@ -135,3 +136,26 @@ def _controller() -> Any:
     except ImportError:
         return None
     return ThreadpoolController()
+
+
+@contextlib.contextmanager
+def local_client(n_workers: int = 2, threads_per_worker: int = 1) -> Iterator[Any]:
+    """A ``distributed.Client`` of a process-based ``LocalCluster``, for trying the cluster
+    route on one machine.
+
+    Starting workers sets ``OMP_NUM_THREADS=1`` (and MKL's, OpenBLAS's) in *this* process's
+    environment for good; they are restored on exit, so later varshare calls here keep
+    their threads.
+    """
+    import distributed
+
+    environ = dict(os.environ)
+    try:
+        with distributed.LocalCluster(processes=True, n_workers=n_workers,
+                                      threads_per_worker=threads_per_worker,
+                                      dashboard_address=None) as cluster, \
+                distributed.Client(cluster) as client:
+            yield client
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
