@@ -88,12 +88,18 @@ NBYTES = np.prod(CHECKPOINT) * 4
 FORMATS = ["npz", "safetensors"]
 
 
+def _npy_path(folder, variable):
+    return folder / f"{variable.op.name.replace('/', '_')}.npy"
+
+
+def _np_save_all(folder, variables):
+    for v in variables:
+        np.save(_npy_path(folder, v), v.numpy())
+
+
 @pytest.mark.benchmark(group="checkpoint-save")
 def test_np_save(benchmark, tmp_path, variables):
-    def save():
-        for v in variables:
-            np.save(tmp_path / f"{v.op.name.replace('/', '_')}.npy", v.numpy())
-    _run(benchmark, save, NBYTES)
+    _run(benchmark, lambda: _np_save_all(tmp_path, variables), NBYTES)
 
 
 @pytest.mark.benchmark(group="checkpoint-save")
@@ -106,12 +112,11 @@ def test_io_save(benchmark, tmp_path, variables, fmt):
 
 @pytest.mark.benchmark(group="checkpoint-restore")
 def test_np_load(benchmark, tmp_path, variables):
-    for v in variables:
-        np.save(tmp_path / f"{v.op.name.replace('/', '_')}.npy", v.numpy())
+    _np_save_all(tmp_path, variables)
 
     def load():
         for v in variables:
-            v.assign(np.load(tmp_path / f"{v.op.name.replace('/', '_')}.npy"))
+            v.assign(np.load(_npy_path(tmp_path, v)))
     _run(benchmark, load, NBYTES)
 
 
