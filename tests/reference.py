@@ -45,8 +45,6 @@ def _blocks(block_lo_hi, seed, stream):
     block = np.asarray(block, np.uint64)
     ctr = np.stack([
         (block & MASK32).astype(np.uint32),
-        ((block >> np.uint64(32)) | (np.uint64(tag) << np.uint64(24))).astype(np.uint32)
-        if np.ndim(tag) == 0 else
         ((block >> np.uint64(32)) | (np.asarray(tag, np.uint64) << np.uint64(24))).astype(np.uint32),
         np.full(block.shape, stream & 0xFFFFFFFF, np.uint32),
         np.full(block.shape, stream >> 32, np.uint32),
