@@ -44,23 +44,54 @@ static inline int vs_redraw_blocks(const vs_request *r, uint64_t g_first, const 
     return padded;
 }
 
-/* Standard normal pairs (w1[i], w2[i]) -> (zc[i], zs[i]). */
-static inline void vs_pairs_f32(const uint32_t *w1, const uint32_t *w2, int n, float *zc, float *zs)
+#define VS_BATCH 64                   /* radii per pass of vs_minus2_log: temporaries stay in L1 */
+
+/* y[i] <- -2 ln(y[i] / 2**nbits), i < n <= VS_BATCH, for the integers y[i] of the radius:
+ * the reduction and the series run as separate passes (see vs_log_reduce). */
+static inline void vs_minus2_log(double *y, int n, int nbits, int nterms)
+{
+    double s[VS_BATCH], e[VS_BATCH];
+    for (int i = 0; i < n; i++) vs_log_reduce(y[i], nbits, &s[i], &e[i]);
+    for (int i = 0; i < n; i++) y[i] = -2.0 * vs_log_series(s[i], e[i], nterms);
+}
+
+/* Squared radii -2 ln u of the float32 pairs' first words w1[i] into r2[i]. */
+static inline void vs_radius2_f32(const uint32_t *w1, int n, double *r2)
+{
+    for (int b = 0; b < n; b += VS_BATCH) {
+        const int m = n - b < VS_BATCH ? n - b : VS_BATCH;
+        for (int i = 0; i < m; i++) r2[b + i] = vs_radius_x_f32(w1[b + i]);
+        vs_minus2_log(r2 + b, m, 32, VS_RADIUS_TERMS_F32);
+    }
+}
+
+/* Squared radii of the float64 pairs' first words W1 = lo[i] | hi[i] << 32 into r2[i]. */
+static inline void vs_radius2_f64(const uint32_t *lo, const uint32_t *hi, int n, double *r2)
+{
+    for (int b = 0; b < n; b += VS_BATCH) {
+        const int m = n - b < VS_BATCH ? n - b : VS_BATCH;
+        for (int i = 0; i < m; i++) r2[b + i] = vs_radius_x_f64(lo[b + i], hi[b + i]);
+        vs_minus2_log(r2 + b, m, 53, VS_RADIUS_TERMS_F64);
+    }
+}
+
+/* Standard normal pairs (zc[i], zs[i]) from squared radii r2[i] and angle words w2[i]. */
+static inline void vs_pairs_f32(const double *r2, const uint32_t *w2, int n, float *zc, float *zs)
 {
     for (int i = 0; i < n; i++) {
-        float r = vs_radius_f32(w1[i]), c, s;
+        float r = (float)__builtin_sqrt(r2[i]), c, s;
         vs_sincos_f32(w2[i], &c, &s);
         zc[i] = r * c;
         zs[i] = r * s;
     }
 }
 
-/* Standard normal pairs (W1 = a0 | a1 << 32, W2 = b0 | b1 << 32) -> (zc[i], zs[i]). */
-static inline void vs_pairs_f64(const uint32_t *a0, const uint32_t *a1, const uint32_t *b0,
-                                const uint32_t *b1, int n, double *zc, double *zs)
+/* The same in float64, angle words W2 = b0[i] | b1[i] << 32. */
+static inline void vs_pairs_f64(const double *r2, const uint32_t *b0, const uint32_t *b1, int n,
+                                double *zc, double *zs)
 {
     for (int i = 0; i < n; i++) {
-        double r = vs_radius_f64(a0[i], a1[i]), c, s;
+        double r = __builtin_sqrt(r2[i]), c, s;
         vs_sincos_f64(b0[i], b1[i], &c, &s);
         zc[i] = r * c;
         zs[i] = r * s;
@@ -113,10 +144,13 @@ static inline int vs_outside_f64(const double *z, int n, int *idx)
 static inline void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n, float *z)
 {
     uint32_t w[4][VS_CHUNK];
+    double r2[VS_CHUNK];
     float zc[VS_CHUNK], zs[VS_CHUNK];
     int idx[VS_CHUNK], m = vs_outside_f32(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
-        vs_pairs_f32(w[0], w[1], vs_redraw_blocks(r, g_first, idx, m, tag, w), zc, zs);
+        const int padded = vs_redraw_blocks(r, g_first, idx, m, tag, w);
+        vs_radius2_f32(w[0], padded, r2);
+        vs_pairs_f32(r2, w[1], padded, zc, zs);
         int still = 0;
         for (int k = 0; k < m; k++) {
             z[idx[k]] = zc[k];
@@ -131,10 +165,12 @@ static inline void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n,
 static inline void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n, double *z)
 {
     uint32_t w[4][VS_CHUNK];
-    double zc[VS_CHUNK], zs[VS_CHUNK];
+    double r2[VS_CHUNK], zc[VS_CHUNK], zs[VS_CHUNK];
     int idx[VS_CHUNK], m = vs_outside_f64(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
-        vs_pairs_f64(w[0], w[1], w[2], w[3], vs_redraw_blocks(r, g_first, idx, m, tag, w), zc, zs);
+        const int padded = vs_redraw_blocks(r, g_first, idx, m, tag, w);
+        vs_radius2_f64(w[0], w[1], padded, r2);
+        vs_pairs_f64(r2, w[2], w[3], padded, zc, zs);
         int still = 0;
         for (int k = 0; k < m; k++) {
             z[idx[k]] = zc[k];
@@ -151,11 +187,16 @@ static inline void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n,
 static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, void *buf)
 {
     uint32_t w[4][VS_CHUNK];
+    double r2[2][VS_CHUNK / 4];
     float tmp[VS_CHUNK];
     float *y = r->dtype == VS_F32 ? (float *)buf : tmp;    /* float16 rounds at the end */
     const int n = 64 * ngroups;
     const float a = (float)r->a, b = (float)r->b;
     vs_blocks(r, 16 * G0, 16 * ngroups, w);
+    if (r->dist != VS_UNIFORM) {
+        vs_radius2_f32(w[0], 16 * ngroups, r2[0]);
+        vs_radius2_f32(w[2], 16 * ngroups, r2[1]);
+    }
     for (int k = 0; k < ngroups; k++) {
         float *yk = y + 64 * k;
         const int o = 16 * k;
@@ -165,8 +206,8 @@ static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, voi
                 for (int i = 0; i < 16; i++)
                     yk[16 * j + i] = vs_clamp_f32(a + vs_unit_f32(w[j][o + i]) * range, lo, hi);
         } else {
-            vs_pairs_f32(w[0] + o, w[1] + o, 16, yk, yk + 16);
-            vs_pairs_f32(w[2] + o, w[3] + o, 16, yk + 32, yk + 48);
+            vs_pairs_f32(r2[0] + o, w[1] + o, 16, yk, yk + 16);
+            vs_pairs_f32(r2[1] + o, w[3] + o, 16, yk + 32, yk + 48);
         }
     }
     if (r->dist != VS_UNIFORM) {
@@ -198,7 +239,8 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
         }
         return;
     }
-    double *y = buf;
+    double *y = buf, r2[VS_CHUNK / 2];
+    if (r->dist != VS_UNIFORM) vs_radius2_f64(w[0], w[1], 16 * ngroups, r2);
     for (int k = 0; k < ngroups; k++) {
         double *yk = y + 32 * k;
         const int o = 16 * k;
@@ -209,7 +251,7 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
                     yk[16 * h + i] = vs_clamp_f64(
                         a + vs_unit_f64(w[2 * h][o + i], w[2 * h + 1][o + i]) * range, lo, hi);
         } else {
-            vs_pairs_f64(w[0] + o, w[1] + o, w[2] + o, w[3] + o, 16, yk, yk + 16);
+            vs_pairs_f64(r2 + o, w[2] + o, w[3] + o, 16, yk, yk + 16);
         }
     }
     if (r->dist == VS_UNIFORM) return;

@@ -61,18 +61,25 @@ static inline double vs_clamp_f64(double v, double lo, double hi) { v = v < lo ?
 static const double vs_atanh_series[10] = {
     1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21};
 
-/* ln(x / 2**nbits) for an integer 1 <= x <= 2**nbits held exactly in float64.
- * x = 2**k * (1 + f) with 1 + f in [sqrt(1/2), sqrt(2)) makes f exact, and log1p(f) is
- * 2*atanh(s), s = f / (2 + f), summed through s**(2*nterms+1).  Selections are bit masks
- * so that the function vectorises. */
-static inline double vs_log_fixed(double x, int nbits, int nterms)
+/* ln(x / 2**nbits) for an integer 1 <= x <= 2**nbits held exactly in float64, in two steps
+ * (kernels run each as its own pass over a batch: the division and the later square root
+ * have long latencies, and short loops let the out-of-order window cover more elements).
+ * x = 2**k * (1 + f) with 1 + f in [sqrt(1/2), sqrt(2)) makes f exact; the reduction
+ * returns s = f / (2 + f) and the exponent e = k - nbits.  Selections are bit masks so that
+ * the functions vectorise. */
+static inline void vs_log_reduce(double x, int nbits, double *s, double *e)
 {
     uint64_t bits = vs_f64_bits(x);
     double m = vs_f64_from_bits((bits & 0xFFFFFFFFFFFFFull) | 0x3FF0000000000000ull);  /* [1, 2) */
     int big = m >= 1.4142135623730951;          /* float64 sqrt(2): mantissa 0x6A09E667F3BCD */
     double f = (big ? 0.5 * m : m) - 1.0;
-    double e = vs_f64_from_u52(bits >> 52) + (big ? 1.0 : 0.0) - (double)(1023 + nbits);
-    double s = f / (2.0 + f);
+    *e = vs_f64_from_u52(bits >> 52) + (big ? 1.0 : 0.0) - (double)(1023 + nbits);
+    *s = f / (2.0 + f);
+}
+
+/* e ln 2 + log1p(f), log1p(f) = 2*atanh(s) summed through s**(2*nterms+1). */
+static inline double vs_log_series(double s, double e, int nterms)
+{
     double s2 = s * s;
     double p = vs_atanh_series[nterms - 1];
     for (int i = nterms - 2; i >= 0; i--) p = p * s2 + vs_atanh_series[i];
@@ -82,17 +89,14 @@ static inline double vs_log_fixed(double x, int nbits, int nterms)
     return e * VS_LN2_HI + (l + e * VS_LN2_LO);
 }
 
-/* sqrt(-2 ln u), u = (w1 + 1) / 2**32, computed in float64 and rounded once. */
-static inline float vs_radius_f32(uint32_t w1)
-{
-    return (float)__builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_from_u32(w1) + 1.0, 32, 4));
-}
+/* The Box-Muller radius is sqrt(-2 ln u), computed in float64 and rounded once:
+ * float32: u = (w1 + 1) / 2**32, the log summed through s**9;
+ * float64: u = ((W1 >> 11) + 1) / 2**53, W1 = lo | hi << 32, through s**21. */
+#define VS_RADIUS_TERMS_F32 4
+#define VS_RADIUS_TERMS_F64 10
 
-/* sqrt(-2 ln u), u = ((W1 >> 11) + 1) / 2**53, W1 = lo | hi << 32. */
-static inline double vs_radius_f64(uint32_t lo, uint32_t hi)
-{
-    return __builtin_sqrt(-2.0 * vs_log_fixed(vs_f64_top53(lo, hi) + 1.0, 53, 10));
-}
+static inline double vs_radius_x_f32(uint32_t w1) { return vs_f64_from_u32(w1) + 1.0; }
+static inline double vs_radius_x_f64(uint32_t lo, uint32_t hi) { return vs_f64_top53(lo, hi) + 1.0; }
 
 /* ------------------------------------------------------------------ Box-Muller angle
  * The angle is a fixed-point fraction of a turn: its quadrant q and the reduction to the
