@@ -79,33 +79,64 @@ static inline int vs_ctz64(uint64_t x)
 #endif
 }
 
-/* Positions i < n (a multiple of 8) of the set flags (0/1 bytes) into idx; returns their
- * count.  Few flags are set: 8 are tested at once as a 64-bit word, and only set ones are
- * visited. */
-static inline int vs_flagged(const uint8_t *flag, int n, int *idx)
+/* |z| > 2 on the magnitude bits: one signed integer compare (x86 vectors have no unsigned). */
+static inline uint32_t vs_outside_f32(float z)
+{
+    return (int32_t)(vs_f32_bits(z) & 0x7FFFFFFFu) > 0x40000000;
+}
+
+static inline uint32_t vs_outside_f64(double z)
+{
+    return (int64_t)(vs_f64_bits(z) & 0x7FFFFFFFFFFFFFFFull) > 0x4000000000000000ll;
+}
+
+/* Positions 16 j + t of the set bits j of mask[t] into idx (5 entries of slack); returns
+ * their count.  A word has ~3 bits set, at random: five positions are written without a
+ * branch (a data-dependent one mispredicts), the unset ones to be overwritten by the next
+ * word, and only the rare further bits take a loop. */
+static inline int vs_set_bits(const uint64_t mask[16], int *idx)
 {
     int m = 0;
-    for (int base = 0; base < n; base += 8) {
-        uint64_t x;
-        memcpy(&x, flag + base, 8);
-        for (; x; x &= x - 1) idx[m++] = base + (vs_ctz64(x) >> 3);
+    for (int t = 0; t < 16; t++) {
+        uint64_t x = mask[t];
+        int c = 0;
+        for (int s = 0; s < 5; s++) {
+            idx[m + s] = 16 * vs_ctz64(x | 1ull << 63) + t;
+            c += x != 0;
+            x &= x - 1;
+        }
+        for (m += c; x; x &= x - 1) idx[m++] = 16 * vs_ctz64(x) + t;
     }
     return m;
 }
 
-/* Positions of |z[i]| > 2, i < n (a multiple of 16). */
-static inline int vs_outside_f32(const float *z, int n, int *idx)
+/* Bit j - j0 of mask[t]: |z[16 j + t]| > 2, for the rows j0 <= j < j1 (at most 32).  Each
+ * flag is shifted in from the bottom: a constant shift, which vectorises on every ISA. */
+static inline void vs_outside_rows_f32(const float *z, int j0, int j1, uint32_t mask[16])
 {
-    uint8_t flag[VS_CHUNK];
-    for (int i = 0; i < n; i++) flag[i] = (uint8_t)((z[i] > 2.0f) | (z[i] < -2.0f));
-    return vs_flagged(flag, n, idx);
+    for (int t = 0; t < 16; t++) mask[t] = 0;
+    for (int j = j1 - 1; j >= j0; j--)
+        for (int t = 0; t < 16; t++) mask[t] = mask[t] << 1 | vs_outside_f32(z[16 * j + t]);
 }
 
-static inline int vs_outside_f64(const double *z, int n, int *idx)
+/* Positions of |z[i]| > 2, i < n (a multiple of 16, at most 1024), into idx; returns their
+ * count.  float32 flags are gathered 32 bits wide (their own width), in two halves. */
+static inline int vs_outside_all_f32(const float *z, int n, int *idx)
 {
-    uint8_t flag[VS_CHUNK];
-    for (int i = 0; i < n; i++) flag[i] = (uint8_t)((z[i] > 2.0) | (z[i] < -2.0));
-    return vs_flagged(flag, n, idx);
+    uint32_t lo[16], hi[16];
+    uint64_t mask[16];
+    vs_outside_rows_f32(z, 0, n < 512 ? n / 16 : 32, lo);
+    vs_outside_rows_f32(z, 32, n > 512 ? n / 16 : 32, hi);
+    for (int t = 0; t < 16; t++) mask[t] = lo[t] | (uint64_t)hi[t] << 32;
+    return vs_set_bits(mask, idx);
+}
+
+static inline int vs_outside_all_f64(const double *z, int n, int *idx)
+{
+    uint64_t mask[16] = {0};
+    for (int j = n / 16 - 1; j >= 0; j--)
+        for (int t = 0; t < 16; t++) mask[t] = mask[t] << 1 | vs_outside_f64(z[16 * j + t]);
+    return vs_set_bits(mask, idx);
 }
 
 /* Redraw every |z| > 2 of the chunk from its own counters (tags 1..255), all rejected
@@ -114,14 +145,14 @@ static inline void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n,
 {
     uint32_t w[4][VS_CHUNK];
     float zc[VS_CHUNK], zs[VS_CHUNK];
-    int idx[VS_CHUNK], m = vs_outside_f32(z, n, idx);
+    int idx[VS_CHUNK + 16], m = vs_outside_all_f32(z, n, idx);   /* + slack for vs_set_bits */
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
         vs_pairs_f32(w[0], w[1], vs_redraw_blocks(r, g_first, idx, m, tag, w), zc, zs);
         int still = 0;
         for (int k = 0; k < m; k++) {
             z[idx[k]] = zc[k];
             idx[still] = idx[k];
-            still += zc[k] > 2.0f || zc[k] < -2.0f;
+            still += vs_outside_f32(zc[k]);
         }
         m = still;
     }
@@ -132,14 +163,14 @@ static inline void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n,
 {
     uint32_t w[4][VS_CHUNK];
     double zc[VS_CHUNK], zs[VS_CHUNK];
-    int idx[VS_CHUNK], m = vs_outside_f64(z, n, idx);
+    int idx[VS_CHUNK + 16], m = vs_outside_all_f64(z, n, idx);   /* + slack for vs_set_bits */
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
         vs_pairs_f64(w[0], w[1], w[2], w[3], vs_redraw_blocks(r, g_first, idx, m, tag, w), zc, zs);
         int still = 0;
         for (int k = 0; k < m; k++) {
             z[idx[k]] = zc[k];
             idx[still] = idx[k];
-            still += zc[k] > 2.0 || zc[k] < -2.0;
+            still += vs_outside_f64(zc[k]);
         }
         m = still;
     }
