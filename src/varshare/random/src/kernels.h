@@ -25,23 +25,19 @@ static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w
     VS_PHILOX_BLOCKS(r->seed, r->stream, b0, n, w[0], w[1], w[2], w[3]);
 }
 
-/* Philox words of redraw `tag` of elements g_first + idx[k], k < n (block index = element),
- * padded with zero counters to a multiple of 16 so that no scalar remainder loop runs;
- * returns the padded count. */
-static inline int vs_redraw_blocks(const vs_request *r, uint64_t g_first, const int *idx, int n,
-                                   uint32_t tag, uint32_t w[4][VS_CHUNK])
+/* Philox words of redraw `tag` of the 16 elements g_first + idx[k] (block index = element):
+ * one lane group of VS_PHILOX_ARRAYS. */
+static inline void vs_redraw_blocks(const vs_request *r, uint64_t g_first, const int *idx,
+                                    uint32_t tag, uint32_t w[4][16])
 {
-    const int padded = (n + 15) & ~15;
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < 16; k++) {
         uint64_t g = g_first + (uint64_t)idx[k];
         w[0][k] = (uint32_t)g;
         w[1][k] = (uint32_t)(g >> 32) | (tag << 24);
         w[2][k] = (uint32_t)r->stream;
         w[3][k] = (uint32_t)(r->stream >> 32);
     }
-    for (int j = 0; j < 4; j++) memset(w[j] + n, 0, (size_t)(padded - n) * sizeof(uint32_t));
-    VS_PHILOX_ARRAYS(r->seed, padded, w[0], w[1], w[2], w[3]);
-    return padded;
+    VS_PHILOX_ARRAYS(r->seed, 16, w[0], w[1], w[2], w[3]);
 }
 
 /* Standard normal pairs (w1[i], w2[i]) -> (zc[i], zs[i]). */
@@ -65,6 +61,29 @@ static inline void vs_pairs_f64(const uint32_t *a0, const uint32_t *a1, const ui
         zc[i] = r * c;
         zs[i] = r * s;
     }
+}
+
+/* The cosine branch of the pair, all a redraw takes (the sine's polynomial is dropped). */
+static inline float vs_cos_normal_f32(uint32_t w1, uint32_t w2)
+{
+    float c, s;
+    vs_sincos_f32(w2, &c, &s);
+    return vs_radius_f32(w1) * c;
+}
+
+static inline double vs_cos_normal_f64(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
+{
+    double c, s;
+    vs_sincos_f64(b0, b1, &c, &s);
+    return vs_radius_f64(a0, a1) * c;
+}
+
+/* Philox words of redraw `tag` of element g, one block on its own. */
+static inline void vs_redraw_block(const vs_request *r, uint64_t g, uint32_t tag, uint32_t out[4])
+{
+    const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
+    vs_counter(g, tag, r->stream, out);
+    vs_philox4x32_10(out, key, out);
 }
 
 /* Index of the lowest set bit of x != 0. */
@@ -139,40 +158,90 @@ static inline int vs_outside_all_f64(const double *z, int n, int *idx)
     return vs_set_bits(mask, idx);
 }
 
+/* Up to this many redraws left after whole lane groups are computed one by one: cheaper
+ * than a padded group of 16 (its Philox and Box-Muller latency), as measured. */
+#define VS_SCALAR_REDRAWS 2
+
+/* Redraw `tag` of the elements g_first + idx[k], k < m, into z, a lane group at a time (idx
+ * holds m rounded up to 16 entries); the still-rejected positions go to next (a separate
+ * array: in place, each store would alias the next load).  Returns their count. */
+static inline int vs_redraw_f32(const vs_request *r, uint64_t g_first, uint32_t tag,
+                                const int *idx, int m, int *next, float *z)
+{
+    int still = 0;
+    for (int base = 0; base < m; base += 16) {
+        const int nb = m - base < 16 ? m - base : 16;
+        float zc[16];
+        if (nb > VS_SCALAR_REDRAWS) {
+            uint32_t w[4][16];
+            vs_redraw_blocks(r, g_first, idx + base, tag, w);
+            for (int k = 0; k < 16; k++) zc[k] = vs_cos_normal_f32(w[0][k], w[1][k]);
+        } else {
+            for (int k = 0; k < nb; k++) {
+                uint32_t w[4];
+                vs_redraw_block(r, g_first + (uint64_t)idx[base + k], tag, w);
+                zc[k] = vs_cos_normal_f32(w[0], w[1]);
+            }
+        }
+        for (int k = 0; k < nb; k++) {
+            z[idx[base + k]] = zc[k];
+            next[still] = idx[base + k];
+            still += vs_outside_f32(zc[k]);
+        }
+    }
+    return still;
+}
+
+static inline int vs_redraw_f64(const vs_request *r, uint64_t g_first, uint32_t tag,
+                                const int *idx, int m, int *next, double *z)
+{
+    int still = 0;
+    for (int base = 0; base < m; base += 16) {
+        const int nb = m - base < 16 ? m - base : 16;
+        double zc[16];
+        if (nb > VS_SCALAR_REDRAWS) {
+            uint32_t w[4][16];
+            vs_redraw_blocks(r, g_first, idx + base, tag, w);
+            for (int k = 0; k < 16; k++)
+                zc[k] = vs_cos_normal_f64(w[0][k], w[1][k], w[2][k], w[3][k]);
+        } else {
+            for (int k = 0; k < nb; k++) {
+                uint32_t w[4];
+                vs_redraw_block(r, g_first + (uint64_t)idx[base + k], tag, w);
+                zc[k] = vs_cos_normal_f64(w[0], w[1], w[2], w[3]);
+            }
+        }
+        for (int k = 0; k < nb; k++) {
+            z[idx[base + k]] = zc[k];
+            next[still] = idx[base + k];
+            still += vs_outside_f64(zc[k]);
+        }
+    }
+    return still;
+}
+
 /* Redraw every |z| > 2 of the chunk from its own counters (tags 1..255), all rejected
  * elements of one attempt in one batch; 0 if all attempts fail. */
 static inline void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n, float *z)
 {
-    uint32_t w[4][VS_CHUNK];
-    float zc[VS_CHUNK], zs[VS_CHUNK];
-    int idx[VS_CHUNK + 16], m = vs_outside_all_f32(z, n, idx);   /* + slack for vs_set_bits */
+    int buf[2][VS_CHUNK + 16], *idx = buf[0], *next = buf[1];    /* + 16: padding, slack */
+    int m = vs_outside_all_f32(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
-        vs_pairs_f32(w[0], w[1], vs_redraw_blocks(r, g_first, idx, m, tag, w), zc, zs);
-        int still = 0;
-        for (int k = 0; k < m; k++) {
-            z[idx[k]] = zc[k];
-            idx[still] = idx[k];
-            still += vs_outside_f32(zc[k]);
-        }
-        m = still;
+        memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */
+        m = vs_redraw_f32(r, g_first, tag, idx, m, next, z);
+        int *t = idx; idx = next; next = t;
     }
     for (int k = 0; k < m; k++) z[idx[k]] = 0.0f;
 }
 
 static inline void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n, double *z)
 {
-    uint32_t w[4][VS_CHUNK];
-    double zc[VS_CHUNK], zs[VS_CHUNK];
-    int idx[VS_CHUNK + 16], m = vs_outside_all_f64(z, n, idx);   /* + slack for vs_set_bits */
+    int buf[2][VS_CHUNK + 16], *idx = buf[0], *next = buf[1];    /* + 16: padding, slack */
+    int m = vs_outside_all_f64(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
-        vs_pairs_f64(w[0], w[1], w[2], w[3], vs_redraw_blocks(r, g_first, idx, m, tag, w), zc, zs);
-        int still = 0;
-        for (int k = 0; k < m; k++) {
-            z[idx[k]] = zc[k];
-            idx[still] = idx[k];
-            still += vs_outside_f64(zc[k]);
-        }
-        m = still;
+        memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */
+        m = vs_redraw_f64(r, g_first, tag, idx, m, next, z);
+        int *t = idx; idx = next; next = t;
     }
     for (int k = 0; k < m; k++) z[idx[k]] = 0.0;
 }
