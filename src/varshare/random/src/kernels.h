@@ -25,23 +25,19 @@ static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w
     VS_PHILOX_BLOCKS(r->seed, r->stream, b0, n, w[0], w[1], w[2], w[3]);
 }
 
-/* Philox words of redraw `tag` of elements g_first + idx[k], k < n (block index = element),
- * padded with zero counters to a multiple of 16 so that no scalar remainder loop runs;
- * returns the padded count. */
-static inline int vs_redraw_blocks(const vs_request *r, uint64_t g_first, const int *idx, int n,
-                                   uint32_t tag, uint32_t w[4][VS_CHUNK])
+/* Philox words of redraw `tag` of the 16 elements g_first + idx[k] (block index = element):
+ * one lane group of VS_PHILOX_ARRAYS. */
+static inline void vs_redraw_blocks(const vs_request *r, uint64_t g_first, const int *idx,
+                                    uint32_t tag, uint32_t w[4][16])
 {
-    const int padded = (n + 15) & ~15;
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < 16; k++) {
         uint64_t g = g_first + (uint64_t)idx[k];
         w[0][k] = (uint32_t)g;
         w[1][k] = (uint32_t)(g >> 32) | (tag << 24);
         w[2][k] = (uint32_t)r->stream;
         w[3][k] = (uint32_t)(r->stream >> 32);
     }
-    for (int j = 0; j < 4; j++) memset(w[j] + n, 0, (size_t)(padded - n) * sizeof(uint32_t));
-    VS_PHILOX_ARRAYS(r->seed, padded, w[0], w[1], w[2], w[3]);
-    return padded;
+    VS_PHILOX_ARRAYS(r->seed, 16, w[0], w[1], w[2], w[3]);
 }
 
 #define VS_BATCH 64                   /* radii per pass of vs_minus2_log: temporaries stay in L1 */
@@ -98,6 +94,39 @@ static inline void vs_pairs_f64(const double *r2, const uint32_t *b0, const uint
     }
 }
 
+/* The cosine branches of n <= 16 pairs, all a redraw takes (the sine's polynomial is
+ * dropped). */
+static inline void vs_cos_normals_f32(const uint32_t *w1, const uint32_t *w2, int n, float *z)
+{
+    double r2[16];
+    vs_radius2_f32(w1, n, r2);
+    for (int k = 0; k < n; k++) {
+        float c, s;
+        vs_sincos_f32(w2[k], &c, &s);
+        z[k] = (float)__builtin_sqrt(r2[k]) * c;
+    }
+}
+
+static inline void vs_cos_normals_f64(const uint32_t *a0, const uint32_t *a1, const uint32_t *b0,
+                                      const uint32_t *b1, int n, double *z)
+{
+    double r2[16];
+    vs_radius2_f64(a0, a1, n, r2);
+    for (int k = 0; k < n; k++) {
+        double c, s;
+        vs_sincos_f64(b0[k], b1[k], &c, &s);
+        z[k] = __builtin_sqrt(r2[k]) * c;
+    }
+}
+
+/* Philox words of redraw `tag` of element g, one block on its own. */
+static inline void vs_redraw_block(const vs_request *r, uint64_t g, uint32_t tag, uint32_t out[4])
+{
+    const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
+    vs_counter(g, tag, r->stream, out);
+    vs_philox4x32_10(out, key, out);
+}
+
 /* Index of the lowest set bit of x != 0. */
 static inline int vs_ctz64(uint64_t x)
 {
@@ -110,74 +139,157 @@ static inline int vs_ctz64(uint64_t x)
 #endif
 }
 
-/* Positions i < n (a multiple of 8) of the set flags (0/1 bytes) into idx; returns their
- * count.  Few flags are set: 8 are tested at once as a 64-bit word, and only set ones are
- * visited. */
-static inline int vs_flagged(const uint8_t *flag, int n, int *idx)
+/* |z| > 2 on the magnitude bits: one signed integer compare (x86 vectors have no unsigned). */
+static inline uint32_t vs_outside_f32(float z)
+{
+    return (int32_t)(vs_f32_bits(z) & 0x7FFFFFFFu) > 0x40000000;
+}
+
+static inline uint32_t vs_outside_f64(double z)
+{
+    return (int64_t)(vs_f64_bits(z) & 0x7FFFFFFFFFFFFFFFull) > 0x4000000000000000ll;
+}
+
+/* Positions 16 j + t of the set bits j of mask[t] into idx (5 entries of slack); returns
+ * their count.  A word has ~3 bits set, at random: five positions are written without a
+ * branch (a data-dependent one mispredicts), the unset ones to be overwritten by the next
+ * word, and only the rare further bits take a loop. */
+static inline int vs_set_bits(const uint64_t mask[16], int *idx)
 {
     int m = 0;
-    for (int base = 0; base < n; base += 8) {
-        uint64_t x;
-        memcpy(&x, flag + base, 8);
-        for (; x; x &= x - 1) idx[m++] = base + (vs_ctz64(x) >> 3);
+    for (int t = 0; t < 16; t++) {
+        uint64_t x = mask[t];
+        int c = 0;
+        for (int s = 0; s < 5; s++) {
+            idx[m + s] = 16 * vs_ctz64(x | 1ull << 63) + t;
+            c += x != 0;
+            x &= x - 1;
+        }
+        for (m += c; x; x &= x - 1) idx[m++] = 16 * vs_ctz64(x) + t;
     }
     return m;
 }
 
-/* Positions of |z[i]| > 2, i < n (a multiple of 16). */
-static inline int vs_outside_f32(const float *z, int n, int *idx)
+/* Bit j - j0 of mask[t]: |z[16 j + t]| > 2, for the rows j0 <= j < j1 (at most 32).  Each
+ * flag is shifted in from the bottom: a constant shift, which vectorises on every ISA. */
+static inline void vs_outside_rows_f32(const float *z, int j0, int j1, uint32_t mask[16])
 {
-    uint8_t flag[VS_CHUNK];
-    for (int i = 0; i < n; i++) flag[i] = (uint8_t)((z[i] > 2.0f) | (z[i] < -2.0f));
-    return vs_flagged(flag, n, idx);
+    for (int t = 0; t < 16; t++) mask[t] = 0;
+    for (int j = j1 - 1; j >= j0; j--)
+        for (int t = 0; t < 16; t++) mask[t] = mask[t] << 1 | vs_outside_f32(z[16 * j + t]);
 }
 
-static inline int vs_outside_f64(const double *z, int n, int *idx)
+/* Positions of |z[i]| > 2, i < n (a multiple of 16, at most 1024), into idx; returns their
+ * count.  float32 flags are gathered 32 bits wide (their own width), in two halves. */
+static inline int vs_outside_all_f32(const float *z, int n, int *idx)
 {
-    uint8_t flag[VS_CHUNK];
-    for (int i = 0; i < n; i++) flag[i] = (uint8_t)((z[i] > 2.0) | (z[i] < -2.0));
-    return vs_flagged(flag, n, idx);
+    uint32_t lo[16], hi[16];
+    uint64_t mask[16];
+    vs_outside_rows_f32(z, 0, n < 512 ? n / 16 : 32, lo);
+    vs_outside_rows_f32(z, 32, n > 512 ? n / 16 : 32, hi);
+    for (int t = 0; t < 16; t++) mask[t] = lo[t] | (uint64_t)hi[t] << 32;
+    return vs_set_bits(mask, idx);
 }
+
+static inline int vs_outside_all_f64(const double *z, int n, int *idx)
+{
+    uint64_t mask[16] = {0};
+    for (int j = n / 16 - 1; j >= 0; j--)
+        for (int t = 0; t < 16; t++) mask[t] = mask[t] << 1 | vs_outside_f64(z[16 * j + t]);
+    return vs_set_bits(mask, idx);
+}
+
+/* Up to this many redraws left after whole lane groups are computed one by one: cheaper
+ * than a padded group of 16 (its Philox and Box-Muller latency), as measured. */
+#define VS_SCALAR_REDRAWS 2
+
+/* Redraw `tag` of the elements g_first + idx[k], k < m, into z, a lane group at a time (idx
+ * holds m rounded up to 16 entries); the still-rejected positions go to next (a separate
+ * array: in place, each store would alias the next load).  Returns their count. */
+static inline int vs_redraw_f32(const vs_request *r, uint64_t g_first, uint32_t tag,
+                                const int *idx, int m, int *next, float *z)
+{
+    int still = 0;
+    for (int base = 0; base < m; base += 16) {
+        const int nb = m - base < 16 ? m - base : 16;
+        float zc[16];
+        if (nb > VS_SCALAR_REDRAWS) {
+            uint32_t w[4][16];
+            vs_redraw_blocks(r, g_first, idx + base, tag, w);
+            vs_cos_normals_f32(w[0], w[1], 16, zc);
+        } else {
+            for (int k = 0; k < nb; k++) {
+                uint32_t w[4];
+                vs_redraw_block(r, g_first + (uint64_t)idx[base + k], tag, w);
+                vs_cos_normals_f32(&w[0], &w[1], 1, &zc[k]);
+            }
+        }
+        for (int k = 0; k < nb; k++) {
+            z[idx[base + k]] = zc[k];
+            next[still] = idx[base + k];
+            still += vs_outside_f32(zc[k]);
+        }
+    }
+    return still;
+}
+
+static inline int vs_redraw_f64(const vs_request *r, uint64_t g_first, uint32_t tag,
+                                const int *idx, int m, int *next, double *z)
+{
+    int still = 0;
+    for (int base = 0; base < m; base += 16) {
+        const int nb = m - base < 16 ? m - base : 16;
+        double zc[16];
+        if (nb > VS_SCALAR_REDRAWS) {
+            uint32_t w[4][16];
+            vs_redraw_blocks(r, g_first, idx + base, tag, w);
+            vs_cos_normals_f64(w[0], w[1], w[2], w[3], 16, zc);
+        } else {
+            for (int k = 0; k < nb; k++) {
+                uint32_t w[4];
+                vs_redraw_block(r, g_first + (uint64_t)idx[base + k], tag, w);
+                vs_cos_normals_f64(&w[0], &w[1], &w[2], &w[3], 1, &zc[k]);
+            }
+        }
+        for (int k = 0; k < nb; k++) {
+            z[idx[base + k]] = zc[k];
+            next[still] = idx[base + k];
+            still += vs_outside_f64(zc[k]);
+        }
+    }
+    return still;
+}
+
+/* The truncation runs out of line: inlined into vs_chunk*, it made GCC compile the chunk's
+ * own loops worse (measured: plain float64 and portable normals 2-4% slower). */
+#if defined(__GNUC__)
+#define VS_NOINLINE __attribute__((noinline))
+#else
+#define VS_NOINLINE
+#endif
 
 /* Redraw every |z| > 2 of the chunk from its own counters (tags 1..255), all rejected
  * elements of one attempt in one batch; 0 if all attempts fail. */
-static inline void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n, float *z)
+static VS_NOINLINE void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n, float *z)
 {
-    uint32_t w[4][VS_CHUNK];
-    double r2[VS_CHUNK];
-    float zc[VS_CHUNK], zs[VS_CHUNK];
-    int idx[VS_CHUNK], m = vs_outside_f32(z, n, idx);
+    int buf[2][VS_CHUNK + 16], *idx = buf[0], *next = buf[1];    /* + 16: padding, slack */
+    int m = vs_outside_all_f32(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
-        const int padded = vs_redraw_blocks(r, g_first, idx, m, tag, w);
-        vs_radius2_f32(w[0], padded, r2);
-        vs_pairs_f32(r2, w[1], padded, zc, zs);
-        int still = 0;
-        for (int k = 0; k < m; k++) {
-            z[idx[k]] = zc[k];
-            idx[still] = idx[k];
-            still += zc[k] > 2.0f || zc[k] < -2.0f;
-        }
-        m = still;
+        memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */
+        m = vs_redraw_f32(r, g_first, tag, idx, m, next, z);
+        int *t = idx; idx = next; next = t;
     }
     for (int k = 0; k < m; k++) z[idx[k]] = 0.0f;
 }
 
-static inline void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n, double *z)
+static VS_NOINLINE void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n, double *z)
 {
-    uint32_t w[4][VS_CHUNK];
-    double r2[VS_CHUNK], zc[VS_CHUNK], zs[VS_CHUNK];
-    int idx[VS_CHUNK], m = vs_outside_f64(z, n, idx);
+    int buf[2][VS_CHUNK + 16], *idx = buf[0], *next = buf[1];    /* + 16: padding, slack */
+    int m = vs_outside_all_f64(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
-        const int padded = vs_redraw_blocks(r, g_first, idx, m, tag, w);
-        vs_radius2_f64(w[0], w[1], padded, r2);
-        vs_pairs_f64(r2, w[2], w[3], padded, zc, zs);
-        int still = 0;
-        for (int k = 0; k < m; k++) {
-            z[idx[k]] = zc[k];
-            idx[still] = idx[k];
-            still += zc[k] > 2.0 || zc[k] < -2.0;
-        }
-        m = still;
+        memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */
+        m = vs_redraw_f64(r, g_first, tag, idx, m, next, z);
+        int *t = idx; idx = next; next = t;
     }
     for (int k = 0; k < m; k++) z[idx[k]] = 0.0;
 }
