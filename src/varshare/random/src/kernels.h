@@ -42,33 +42,30 @@ static inline void vs_redraw_blocks(const vs_request *r, uint64_t g_first, const
 
 #define VS_BATCH 64                   /* radii per pass of vs_minus2_log: temporaries stay in L1 */
 
-/* y[i] <- -2 ln(y[i] / 2**nbits), i < n <= VS_BATCH, for the integers y[i] of the radius:
- * the reduction and the series run as separate passes (see vs_log_reduce). */
+/* y[i] <- -2 ln(y[i] / 2**nbits), i < n, for the integers y[i] of the radius: per batch, the
+ * reduction and the series run as separate passes (see vs_log_reduce). */
 static inline void vs_minus2_log(double *y, int n, int nbits, int nterms)
 {
-    double s[VS_BATCH], e[VS_BATCH];
-    for (int i = 0; i < n; i++) vs_log_reduce(y[i], nbits, &s[i], &e[i]);
-    for (int i = 0; i < n; i++) y[i] = -2.0 * vs_log_series(s[i], e[i], nterms);
+    for (int b = 0; b < n; b += VS_BATCH) {
+        const int m = n - b < VS_BATCH ? n - b : VS_BATCH;
+        double s[VS_BATCH], e[VS_BATCH];
+        for (int i = 0; i < m; i++) vs_log_reduce(y[b + i], nbits, &s[i], &e[i]);
+        for (int i = 0; i < m; i++) y[b + i] = -2.0 * vs_log_series(s[i], e[i], nterms);
+    }
 }
 
 /* Squared radii -2 ln u of the float32 pairs' first words w1[i] into r2[i]. */
 static inline void vs_radius2_f32(const uint32_t *w1, int n, double *r2)
 {
-    for (int b = 0; b < n; b += VS_BATCH) {
-        const int m = n - b < VS_BATCH ? n - b : VS_BATCH;
-        for (int i = 0; i < m; i++) r2[b + i] = vs_radius_x_f32(w1[b + i]);
-        vs_minus2_log(r2 + b, m, 32, VS_RADIUS_TERMS_F32);
-    }
+    for (int i = 0; i < n; i++) r2[i] = vs_radius_x_f32(w1[i]);
+    vs_minus2_log(r2, n, 32, VS_RADIUS_TERMS_F32);
 }
 
 /* Squared radii of the float64 pairs' first words W1 = lo[i] | hi[i] << 32 into r2[i]. */
 static inline void vs_radius2_f64(const uint32_t *lo, const uint32_t *hi, int n, double *r2)
 {
-    for (int b = 0; b < n; b += VS_BATCH) {
-        const int m = n - b < VS_BATCH ? n - b : VS_BATCH;
-        for (int i = 0; i < m; i++) r2[b + i] = vs_radius_x_f64(lo[b + i], hi[b + i]);
-        vs_minus2_log(r2 + b, m, 53, VS_RADIUS_TERMS_F64);
-    }
+    for (int i = 0; i < n; i++) r2[i] = vs_radius_x_f64(lo[i], hi[i]);
+    vs_minus2_log(r2, n, 53, VS_RADIUS_TERMS_F64);
 }
 
 /* Standard normal pairs (zc[i], zs[i]) from squared radii r2[i] and angle words w2[i]. */
