@@ -67,10 +67,9 @@ def get_variable(init, shape, partitioner=None):
         return vs.get_variable("v", shape, initializer=init, partitioner=partitioner)
 
 
-# ``n`` (elements) is a parameter because the project groups benchmarks by it.
-@pytest.mark.parametrize("case, n", [(case, math.prod(c[1])) for case, c in CASES.items()])
+@pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("impl", ["varshare", "numpy"])
-def test_initializer(benchmark, case, n, impl):
+def test_initializer(benchmark, case, impl):
     init, shape, numpy_way = CASES[case]
     benchmark.group = f"{case} {shape}"
     fn = (lambda: np.asarray(get_variable(init, shape))) if impl == "varshare" else numpy_way
@@ -81,9 +80,8 @@ def test_initializer(benchmark, case, n, impl):
 EMBEDDING = (2**22, 64)
 
 
-@pytest.mark.parametrize("n", [math.prod(EMBEDDING)])
 @pytest.mark.parametrize("shards", [1, 16])
-def test_partitioned_embedding(benchmark, n, shards):
+def test_partitioned_embedding(benchmark, shards):
     """A 16-shard partitioned [2**22, 64] table against the unpartitioned one: each shard is
     generated directly as its window, so sharding should cost (almost) nothing."""
     init = vi.truncated_normal_initializer(stddev=STDDEV, seed=1)

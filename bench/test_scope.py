@@ -5,16 +5,13 @@ import pytest
 
 import varshare as vs
 
-# ``n`` (variables touched per round) also keeps the project's group-by=param:n happy.
-
 
 def zeros(shape, dtype=None, partition_info=None):
     return np.zeros(shape, dtype)
 
 
 @pytest.mark.benchmark(group="scope")
-@pytest.mark.parametrize("n", [1])
-def test_get_variable_reuse(benchmark, n):
+def test_get_variable_reuse(benchmark):
     """get_variable of an existing small variable under reuse (target <= 10 us)."""
     with vs.Graph().as_default():
         with vs.variable_scope("model"):
@@ -48,8 +45,7 @@ def test_create_10k_variables_in_nested_scopes(benchmark, n):
 
 
 @pytest.mark.benchmark(group="scope")
-@pytest.mark.parametrize("n", [2])
-def test_make_template_call(benchmark, n):
+def test_make_template_call(benchmark):
     """A template call that reuses two variables."""
 
     def dense(x):
