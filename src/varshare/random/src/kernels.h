@@ -25,19 +25,26 @@ static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w
     VS_PHILOX_BLOCKS(r->seed, r->stream, b0, n, w[0], w[1], w[2], w[3]);
 }
 
-/* Philox words of redraw `tag` of the 16 elements g_first + idx[k] (block index = element):
- * one lane group of VS_PHILOX_ARRAYS. */
-static inline void vs_redraw_blocks(const vs_request *r, uint64_t g_first, const int *idx,
-                                    uint32_t tag, uint32_t w[4][16])
+/* Up to this many redraws left after whole lane groups are computed one by one: cheaper
+ * than a padded group of 16 (its Philox and Box-Muller latency), as measured. */
+#define VS_SCALAR_REDRAWS 2
+
+/* Philox words of redraw `tag` of the elements g_first + idx[k] (block index = element) into
+ * w[j][k], k < nb <= 16; returns the lanes filled: a whole group of VS_PHILOX_ARRAYS (idx
+ * holds 16 entries), or only the nb blocks if they are a few left over. */
+static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const int *idx, int nb,
+                                  uint32_t tag, uint32_t w[4][16])
 {
-    for (int k = 0; k < 16; k++) {
-        uint64_t g = g_first + (uint64_t)idx[k];
-        w[0][k] = (uint32_t)g;
-        w[1][k] = (uint32_t)(g >> 32) | (tag << 24);
-        w[2][k] = (uint32_t)r->stream;
-        w[3][k] = (uint32_t)(r->stream >> 32);
+    const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
+    const int lanes = nb > VS_SCALAR_REDRAWS ? 16 : nb;
+    for (int k = 0; k < lanes; k++) {
+        uint32_t c[4];
+        vs_counter(g_first + (uint64_t)idx[k], tag, r->stream, c);
+        if (lanes < 16) vs_philox4x32_10(c, key, c);
+        for (int j = 0; j < 4; j++) w[j][k] = c[j];
     }
-    VS_PHILOX_ARRAYS(r->seed, 16, w[0], w[1], w[2], w[3]);
+    if (lanes == 16) VS_PHILOX_ARRAYS(r->seed, 16, w[0], w[1], w[2], w[3]);
+    return lanes;
 }
 
 #define VS_BATCH 64                   /* radii per pass of vs_minus2_log: temporaries stay in L1 */
@@ -116,14 +123,6 @@ static inline void vs_cos_normals_f64(const uint32_t *a0, const uint32_t *a1, co
     }
 }
 
-/* Philox words of redraw `tag` of element g, one block on its own. */
-static inline void vs_redraw_block(const vs_request *r, uint64_t g, uint32_t tag, uint32_t out[4])
-{
-    const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
-    vs_counter(g, tag, r->stream, out);
-    vs_philox4x32_10(out, key, out);
-}
-
 /* Index of the lowest set bit of x != 0. */
 static inline int vs_ctz64(uint64_t x)
 {
@@ -196,10 +195,6 @@ static inline int vs_outside_all_f64(const double *z, int n, int *idx)
     return vs_set_bits(mask, idx);
 }
 
-/* Up to this many redraws left after whole lane groups are computed one by one: cheaper
- * than a padded group of 16 (its Philox and Box-Muller latency), as measured. */
-#define VS_SCALAR_REDRAWS 2
-
 /* Redraw `tag` of the elements g_first + idx[k], k < m, into z, a lane group at a time (idx
  * holds m rounded up to 16 entries); the still-rejected positions go to next (a separate
  * array: in place, each store would alias the next load).  Returns their count. */
@@ -209,18 +204,10 @@ static inline int vs_redraw_f32(const vs_request *r, uint64_t g_first, uint32_t 
     int still = 0;
     for (int base = 0; base < m; base += 16) {
         const int nb = m - base < 16 ? m - base : 16;
+        uint32_t w[4][16];
         float zc[16];
-        if (nb > VS_SCALAR_REDRAWS) {
-            uint32_t w[4][16];
-            vs_redraw_blocks(r, g_first, idx + base, tag, w);
-            vs_cos_normals_f32(w[0], w[1], 16, zc);
-        } else {
-            for (int k = 0; k < nb; k++) {
-                uint32_t w[4];
-                vs_redraw_block(r, g_first + (uint64_t)idx[base + k], tag, w);
-                vs_cos_normals_f32(&w[0], &w[1], 1, &zc[k]);
-            }
-        }
+        const int lanes = vs_redraw_words(r, g_first, idx + base, nb, tag, w);
+        vs_cos_normals_f32(w[0], w[1], lanes, zc);
         for (int k = 0; k < nb; k++) {
             z[idx[base + k]] = zc[k];
             next[still] = idx[base + k];
@@ -236,18 +223,10 @@ static inline int vs_redraw_f64(const vs_request *r, uint64_t g_first, uint32_t 
     int still = 0;
     for (int base = 0; base < m; base += 16) {
         const int nb = m - base < 16 ? m - base : 16;
+        uint32_t w[4][16];
         double zc[16];
-        if (nb > VS_SCALAR_REDRAWS) {
-            uint32_t w[4][16];
-            vs_redraw_blocks(r, g_first, idx + base, tag, w);
-            vs_cos_normals_f64(w[0], w[1], w[2], w[3], 16, zc);
-        } else {
-            for (int k = 0; k < nb; k++) {
-                uint32_t w[4];
-                vs_redraw_block(r, g_first + (uint64_t)idx[base + k], tag, w);
-                vs_cos_normals_f64(&w[0], &w[1], &w[2], &w[3], 1, &zc[k]);
-            }
-        }
+        const int lanes = vs_redraw_words(r, g_first, idx + base, nb, tag, w);
+        vs_cos_normals_f64(w[0], w[1], w[2], w[3], lanes, zc);
         for (int k = 0; k < nb; k++) {
             z[idx[base + k]] = zc[k];
             next[still] = idx[base + k];
@@ -292,9 +271,9 @@ static VS_NOINLINE void vs_truncate_f64(const vs_request *r, uint64_t g_first, i
 }
 
 /* Groups G0 .. G0+ngroups-1 of the 32-bit family: group k holds blocks 16k .. 16k+15 of the
- * chunk, and its element 16j + i is word j of block 16k + i.  Each transform runs over whole
- * word arrays, loops GCC vectorises (16-lane loops per group get unrolled and stay scalar),
- * and its results are then put in group order. */
+ * chunk, and its element 16j + i is word j of block 16k + i.  The uniform transform and the
+ * radius run over whole word arrays, loops GCC vectorises (a 16-lane uniform loop per group
+ * got unrolled and stayed scalar); the uniforms are then put in group order. */
 static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, void *buf)
 {
     uint32_t w[4][VS_CHUNK];
