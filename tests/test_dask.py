@@ -1,5 +1,8 @@
 """varshare.dask: the same bits as the in-memory path for any chunking and scheduler."""
 
+import importlib.metadata
+import importlib.util
+import os
 import subprocess
 import sys
 
@@ -107,9 +110,30 @@ def test_import_varshare_never_imports_dask():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.parametrize("installed, words", [
+    ({"dask": "2026.11.0", "distributed": "2021.4.1"}, ["dask 2026.11.0", "distributed 2021.4.1"]),
+    ({"dask": "2026.8.0"}, ["needs distributed"]),
+])
+def test_local_client_names_a_broken_dask_distributed_pair(monkeypatch, installed, words):
+    def version(name):
+        if name not in installed:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return installed[name]
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    environ = dict(os.environ)
+    with pytest.raises(ImportError) as error:
+        with vs.dask.local_client():
+            pass
+    for word in words + ['pip install "dask[array,distributed]"']:
+        assert word in str(error.value)
+    assert dict(os.environ) == environ
+
+
 @pytest.fixture(scope="module")
 def client():
-    pytest.importorskip("distributed")
+    if importlib.util.find_spec("distributed") is None:   # installed but broken must fail
+        pytest.skip("distributed is not installed")
     with vs.dask.local_client() as client:
         yield client
 

@@ -138,6 +138,31 @@ def _controller() -> Any:
     return ThreadpoolController()
 
 
+# Dask's own extra pins distributed to dask's release, so pip can only pick a working pair.
+DISTRIBUTED_INSTALL = 'pip install "dask[array,distributed]"'
+
+
+def _check_distributed_matches_dask() -> None:
+    """Fail with one clear sentence, before importing it, if ``distributed`` cannot work.
+
+    pip pairs a new ``dask`` with an old ``distributed`` whose pin is loose when the newest
+    ``dask`` has no ``distributed`` of its own yet; that pair fails deep inside
+    ``distributed``'s import.  Checked from the installed metadata, so nothing is imported.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        dask_version, distributed_version = version("dask"), version("distributed")
+    except PackageNotFoundError as missing:
+        raise ImportError(f"varshare.dask.local_client needs {missing.name}: "
+                          f"{DISTRIBUTED_INSTALL}") from None
+    if dask_version != distributed_version:
+        raise ImportError(
+            f"varshare.dask.local_client needs dask and distributed of the same release, but "
+            f"dask {dask_version} is installed with distributed {distributed_version}; "
+            f"{DISTRIBUTED_INSTALL} installs a matching pair")
+
+
 @contextlib.contextmanager
 def local_client(n_workers: int = 2, threads_per_worker: int = 1) -> Iterator[Any]:
     """A ``distributed.Client`` of a process-based ``LocalCluster``, for trying the cluster
@@ -146,7 +171,12 @@ def local_client(n_workers: int = 2, threads_per_worker: int = 1) -> Iterator[An
     Starting workers sets ``OMP_NUM_THREADS=1`` (and MKL's, OpenBLAS's) in *this* process's
     environment for good; they are restored on exit, so later varshare calls here keep
     their threads.
+
+    Raises:
+      ImportError: ``distributed`` is missing, or its version is not ``dask``'s (each
+        ``distributed`` release works only with the ``dask`` release of the same version).
     """
+    _check_distributed_matches_dask()
     import distributed
 
     environ = dict(os.environ)
