@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import varshare as vs
-from varshare import _initializers as vi
+from varshare._init import initializers as vi
 
 BIG = (8192, 8192)
 SQUARE = (2048, 2048)

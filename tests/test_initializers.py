@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import varshare.random as vsr
-from varshare import _initializers as vi
-from varshare._graph import Graph, set_random_seed
-from varshare._partition_info import PartitionInfo
+from varshare._init import initializers as vi
+from varshare._core.graph import Graph, set_random_seed
+from varshare._init.partitions import PartitionInfo
 
 G, S = 1234, 77  # graph seed and op seed used throughout: kernel (seed, stream) = (G, S)
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import varshare as vs
-from varshare import _out_of_core
-from varshare._out_of_core import windows
+from varshare._edges import out_of_core as _out_of_core
+from varshare._edges.out_of_core import windows
 
 INITIALIZERS = {
     "truncated_normal": lambda: vs.truncated_normal_initializer(stddev=0.02, seed=7),
@@ -137,7 +137,7 @@ _RSS_CHILD = textwrap.dedent("""
     import sys
     import numpy as np
     import varshare as vs
-    from varshare._partition_info import PartitionInfo
+    from varshare._init.partitions import PartitionInfo
 
     def status(key):
         with open("/proc/self/status") as f:

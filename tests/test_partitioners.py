@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from varshare._partitioners import (
+from varshare._init.partitioners import (
     fixed_size_partitioner, min_max_variable_partitioner, variable_axis_size_partitioner)
 
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import varshare.random as vsr
-from varshare._graph import Graph, set_random_seed
-from varshare._initializers import random_normal_initializer, truncated_normal_initializer
-from varshare._partition_info import PartitionInfo
-from varshare._seeding import DEFAULT_GRAPH_SEED, kernel_seed, variable_creation
+from varshare._core.graph import Graph, set_random_seed
+from varshare._init.initializers import random_normal_initializer, truncated_normal_initializer
+from varshare._init.partitions import PartitionInfo
+from varshare._core.seeding import DEFAULT_GRAPH_SEED, kernel_seed, variable_creation
 
 
 @pytest.fixture(autouse=True)
@@ -151,8 +151,8 @@ def test_unseeded_partitioned_variable_is_a_slice_of_the_whole():
 
 PROGRAM = """
 import sys
-import varshare._initializers as vi
-from varshare._graph import set_random_seed
+import varshare._init.initializers as vi
+from varshare._core.graph import set_random_seed
 set_random_seed(2024)
 values = [vi.truncated_normal_initializer()([64, 8]), vi.glorot_uniform_initializer()([8, 8]),
           vi.random_uniform_initializer(0, 100, seed=3, dtype="int64")([5]),

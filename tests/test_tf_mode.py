@@ -94,7 +94,7 @@ def test_get_variable_in_a_tf_graph_gives_tf_values():
 # ------------------------------------------------------------------ seeds
 
 def test_tf_seed_rule(graph):
-    from varshare._seeding import tf_seeds
+    from varshare._core.seeding import tf_seeds
     graph.seed = 5
     assert [tf_seeds(None) for _ in range(3)] == [(5, 0), (5, 1), (5, 2)]
     assert tf_seeds(2**31 + 3) == (5, 4)              # reduced modulo 2**31 - 1

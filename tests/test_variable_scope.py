@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import varshare as vs
-from varshare import _initializers
+from varshare._init import initializers as _initializers
 
 
 def const(value):

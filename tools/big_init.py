@@ -16,7 +16,7 @@ import shutil
 import time
 
 import varshare as vs
-from varshare._partition_info import PartitionInfo
+from varshare._init.partitions import PartitionInfo
 
 
 def _status_bytes(key: str) -> int:

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from varshare._graph import Graph
-from varshare._recipe import Recipe
-from varshare._saveables import VariableLike, by_name, full_value
+from varshare._core.graph import Graph
+from varshare._init.recipe import Recipe
+from varshare._edges.checkpoint_names import VariableLike, by_name, full_value
 
 if TYPE_CHECKING:
     import dask.array

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from varshare._graph import Graph
-from varshare._saveables import by_name, full_value
+from varshare._core.graph import Graph
+from varshare._edges.checkpoint_names import by_name, full_value
 
 __all__ = ["variables_dict", "to_torch", "to_jax"]
 

@@ -34,8 +34,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from varshare._saveables import VariableLike, by_name, full_value
-from varshare._variables import Variable
+from varshare._edges.checkpoint_names import VariableLike, by_name, full_value
+from varshare._scope.variables import Variable
 
 __all__ = ["save", "restore"]
 

@@ -5,7 +5,7 @@ Two entry points reproduce TensorFlow's Philox ops on CPU:
 * ``uniform/normal/truncated_normal(..., algorithm="tf")``: the graph-mode ops behind
   ``tf.random.uniform/normal/truncated_normal`` (TF 1.x ``random_uniform`` ...), whose
   ``seed`` and ``seed2`` attributes are varshare's ``seed`` and ``stream``, followed by
-  the same scaling TF's Python wrappers apply.  ``varshare._seeding.tf_seeds`` turns graph
+  the same scaling TF's Python wrappers apply.  ``varshare._core.seeding.tf_seeds`` turns graph
   and op seeds into that pair exactly as TF 1.x's ``get_seed``.
 * :func:`stateless_uniform`, :func:`stateless_normal`, :func:`stateless_truncated_normal`:
   ``tf.random.stateless_*`` with TF's argument order and 2-integer seed.

@@ -8,11 +8,11 @@ from typing import Any, Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-from varshare import _dtypes, _seeding
-from varshare._graph import Graph, GraphKeys, get_default_graph
-from varshare._partition_info import PartitionInfo
-from varshare._recipe import windowable
-from varshare._variables import (
+from varshare._core import dtypes as _dtypes, seeding as _seeding
+from varshare._core.graph import Graph, GraphKeys, get_default_graph
+from varshare._init.partitions import PartitionInfo
+from varshare._init.recipe import windowable
+from varshare._scope.variables import (
     InitializerInfo, PartitionedVariable, SaveSliceInfo, Variable, VariableAggregation,
     VariableSynchronization, collection_keys, resolve_trainable)
 
@@ -179,7 +179,7 @@ def _zeros(shape: Sequence[int], dtype: Any = None, partition_info: Any = None) 
 def _default_initializer(name: str, dtype: np.dtype) -> Callable:
     """The document's default: unit-scaling uniform for floats, zeros for ints and bools."""
     if _dtypes.is_floating(dtype):
-        from varshare import _initializers  # Lazily: it imports the compiled kernels.
+        from varshare._init import initializers as _initializers  # Lazily: it imports the compiled kernels.
         return _initializers.uniform_unit_scaling_initializer()
     if dtype.kind in "iub":
         return _zeros

@@ -14,11 +14,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from varshare._dtypes import as_dtype
-from varshare._initializers import _as_shape
-from varshare._partition_info import PartitionInfo
-from varshare._seeding import current_algorithm, random_algorithm, replaying, variable_creation
-from varshare._variables import Variable
+from varshare._core.dtypes import as_dtype
+from varshare._init.initializers import _as_shape
+from varshare._init.partitions import PartitionInfo
+from varshare._core.seeding import current_algorithm, random_algorithm, replaying, variable_creation
+from varshare._scope.variables import Variable
 
 
 def windowable(initializer: Callable) -> bool:

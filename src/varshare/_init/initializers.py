@@ -2,7 +2,7 @@
 
 Every initializer is called as ``init(shape, dtype=None, partition_info=None)``.
 ``dtype`` given at call time overrides the constructor's.  With ``partition_info``
-(a :class:`~varshare._partition_info.PartitionInfo`), ``shape`` is one shard of
+(a :class:`~varshare._init.partitions.PartitionInfo`), ``shape`` is one shard of
 ``partition_info.full_shape``, and the result is exactly that shard's window of
 the unpartitioned array: random initializers ask the kernel for the window alone,
 in one call with the scaling fused, so no shard ever generates the whole.  Scales
@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from . import random as _random
-from ._dtypes import as_dtype
-from ._graph import check_random_algorithm
-from ._partition_info import PartitionInfo
-from ._seeding import check_seed, current_algorithm, kernel_seed, tf_seeds
+from varshare import random as _random
+from varshare._core.dtypes import as_dtype
+from varshare._core.graph import check_random_algorithm
+from varshare._init.partitions import PartitionInfo
+from varshare._core.seeding import check_seed, current_algorithm, kernel_seed, tf_seeds
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 Shape = Sequence[int]
-DTypeLike = Any  # anything varshare._dtypes.as_dtype accepts
+DTypeLike = Any  # anything varshare._core.dtypes.as_dtype accepts
 
 # TF's truncation correction: stddev of a standard normal truncated to [-2, 2].
 _TRUNCATED_STDDEV = 0.87962566103423978

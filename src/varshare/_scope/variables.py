@@ -8,9 +8,9 @@ from typing import Any, Callable, Iterator, NamedTuple, Sequence
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
-from varshare import _dtypes
-from varshare._graph import Graph, GraphKeys, get_default_graph
-from varshare._partition_info import PartitionInfo
+from varshare._core import dtypes as _dtypes
+from varshare._core.graph import Graph, GraphKeys, get_default_graph
+from varshare._init.partitions import PartitionInfo
 
 
 class VariableSynchronization(enum.Enum):
@@ -69,7 +69,7 @@ class InitializerInfo(NamedTuple):
 
     The value is ``initializer(shape, dtype=dtype, partition_info=partition_info)``
     with the op seeds resolved as recorded in ``seeds`` (``{op seed: (seed, stream)}``,
-    see ``varshare._seeding.replaying``); ``varshare.dask.from_graph`` uses it.
+    see ``varshare._core.seeding.replaying``); ``varshare.dask.from_graph`` uses it.
     """
 
     initializer: Callable

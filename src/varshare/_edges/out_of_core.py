@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from varshare._recipe import Recipe
+from varshare._init.recipe import Recipe
 
 WINDOW_BYTES = 64 << 20
 # Work that has run this long (seconds) gets a progress bar, if tqdm is installed.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Sequence
 
-from ._dtypes import as_dtype
+from varshare._core.dtypes import as_dtype
 
 __all__ = ["fixed_size_partitioner", "variable_axis_size_partitioner",
            "min_max_variable_partitioner"]

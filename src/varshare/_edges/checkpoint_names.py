@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from varshare._graph import Graph, GraphKeys, get_default_graph
-from varshare._variables import PartitionedVariable, SaveSliceInfo, Variable
+from varshare._core.graph import Graph, GraphKeys, get_default_graph
+from varshare._scope.variables import PartitionedVariable, SaveSliceInfo, Variable
 
 VariableLike = Variable | PartitionedVariable
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from varshare._graph import GraphKeys, get_collection, get_collection_ref
-from varshare._variable_scope import (
+from varshare._core.graph import GraphKeys, get_collection, get_collection_ref
+from varshare._scope.scopes import (
     VariableScope, _scope_only, _unique_variable_scope, variable_scope)
 
 

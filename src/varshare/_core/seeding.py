@@ -46,7 +46,7 @@ import os
 import threading
 from typing import Iterator
 
-from ._graph import check_random_algorithm, get_default_graph
+from varshare._core.graph import check_random_algorithm, get_default_graph
 
 DEFAULT_GRAPH_SEED = 87654321
 _MOD = 2**64

@@ -1,0 +1,1 @@
+"""Foundations every layer uses: dtypes, argument checks, the graph and its seeding."""

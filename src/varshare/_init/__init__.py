@@ -1,0 +1,1 @@
+"""The initializer layer: initializers, partitioners, regularizers, and recipes."""

@@ -1,0 +1,1 @@
+"""The scope layer: variables, variable scopes, the variable store, templates."""
