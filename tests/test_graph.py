@@ -137,7 +137,7 @@ def test_default_graph_and_scopes_are_per_thread():
 
 
 def test_set_random_seed_is_per_graph(graph):
-    assert graph.seed is None and graph.random_op_count == 0
+    assert graph.seed is None and graph.seeds.op_count == 0
     vs.set_random_seed(42)
     assert graph.seed == 42
     assert vs.Graph().seed is None

@@ -367,7 +367,7 @@ def tf_shards(length, count):
 
 def fresh(graph, init, *args, **kwargs):
     """Call ``init`` with the graph's counter reset, so unseeded calls draw alike."""
-    graph.random_op_count = 0
+    graph.seeds.op_count = 0
     return init(*args, **kwargs)
 
 

@@ -9,10 +9,18 @@ import numpy as np
 import pytest
 
 import varshare.random as vsr
-from varshare._core.graph import Graph, set_random_seed
+from varshare._core.graph import Graph, get_default_graph, set_random_seed
 from varshare._init.initializers import random_normal_initializer, truncated_normal_initializer
 from varshare._init.partitions import PartitionInfo
-from varshare._core.seeding import DEFAULT_GRAPH_SEED, kernel_seed, variable_creation
+from varshare._core.seeding import DEFAULT_GRAPH_SEED
+
+
+def kernel_seed(op_seed):
+    return get_default_graph().seeds.kernel_seed(op_seed)
+
+
+def variable_creation():
+    return get_default_graph().seeds.creating_variable()
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +45,7 @@ def test_graph_seed_alone_counts_unseeded_ops_in_creation_order(graph):
     assert [kernel_seed(None) for _ in range(3)] == [(11, 0), (11, 1), (11, 2)]
     assert kernel_seed(9) == (11, 9)          # explicit op seeds do not advance the counter
     assert kernel_seed(None) == (11, 3)
-    assert graph.random_op_count == 4
+    assert graph.seeds.op_count == 4
 
 
 def test_counter_is_per_graph():
@@ -52,7 +60,7 @@ def test_no_seeds_draw_fresh_entropy_every_time(graph):
     draws = {kernel_seed(None) for _ in range(4)}
     assert len(draws) == 4
     assert all(0 <= word < 2**64 for draw in draws for word in draw)
-    assert graph.random_op_count == 0
+    assert graph.seeds.op_count == 0
 
 
 def test_seeds_wrap_modulo_2_64():
@@ -105,7 +113,7 @@ def test_variable_creation_shares_one_draw(graph):
         with variable_creation():                 # nested creations join the outer one
             assert kernel_seed(None) == (3, 0)
     assert kernel_seed(None) == (3, 1)
-    assert graph.random_op_count == 2
+    assert graph.seeds.op_count == 2
 
 
 def test_variable_creation_shares_entropy():
@@ -121,6 +129,16 @@ def test_variable_creation_ends_on_error():
             first = kernel_seed(None)
             raise RuntimeError
     assert kernel_seed(None) != first
+
+
+def test_failed_variable_creation_gives_back_its_counter_draws(graph):
+    set_random_seed(4)
+    with pytest.raises(RuntimeError):
+        with variable_creation():
+            assert kernel_seed(None) == (4, 0)
+            raise RuntimeError
+    assert graph.seeds.op_count == 0
+    assert kernel_seed(None) == (4, 0)
 
 
 def test_variable_creation_is_thread_local():

@@ -94,7 +94,7 @@ def test_get_variable_in_a_tf_graph_gives_tf_values():
 # ------------------------------------------------------------------ seeds
 
 def test_tf_seed_rule(graph):
-    from varshare._core.seeding import tf_seeds
+    tf_seeds = graph.seeds.tf_seeds
     graph.seed = 5
     assert [tf_seeds(None) for _ in range(3)] == [(5, 0), (5, 1), (5, 2)]
     assert tf_seeds(2**31 + 3) == (5, 4)              # reduced modulo 2**31 - 1
@@ -122,7 +122,7 @@ def test_partitioned_unseeded_shards_take_successive_counters(graph):
     for n, shard in enumerate(v):
         np.testing.assert_array_equal(
             np.asarray(shard), vs.random.truncated_normal([2, 3], 11, stream=n, algorithm="tf"))
-    assert graph.random_op_count == 3
+    assert graph.seeds.op_count == 3
 
 
 def test_context_wins_over_the_graph_and_keyword_over_both():

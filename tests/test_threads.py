@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import varshare.random as vr
-from varshare.random import _generate, _kernels, _threads
+from varshare.random import _fill, _kernels, _threads
 
 BIG = 4 * _threads.PARALLEL_THRESHOLD
 CPUS = len(os.sched_getaffinity(0))
@@ -175,7 +175,7 @@ def test_concurrent_calls_stay_within_budget(monkeypatch):
     live, peak = [0], [0]
 
     def fill(*args, **kwargs):
-        extra = args[15] - 1                      # `threads`, the 16th argument of fill
+        extra = kwargs["threads"] - 1
         with lock:
             live[0] += extra
             peak[0] = max(peak[0], live[0])
@@ -185,7 +185,7 @@ def test_concurrent_calls_stay_within_budget(monkeypatch):
             with lock:
                 live[0] -= extra
 
-    monkeypatch.setattr(_generate._kernels, "fill", fill)
+    monkeypatch.setattr(_fill._kernels, "fill", fill)
     vr.set_num_threads(2)
     start = threading.Barrier(4)
     results = []

@@ -23,7 +23,7 @@ def name_scope():
 def graph_state(graph):
     """Everything a failed get_variable must leave as it was."""
     return ({k: list(graph.get_collection(k)) for k in graph.get_all_collection_keys()},
-            vs.get_variable_store().variables, graph.random_op_count,
+            vs.get_variable_store().variables, graph.seeds.op_count,
             graph.unique_name("probe", mark_as_used=False))
 
 

@@ -7,19 +7,11 @@ import re
 import threading
 from typing import Any, Iterable, Iterator
 
+from varshare._core.seeding import SeedState
+
 # TF's op-name rules: a root scope may not start with '_', '-', '/' or '\'.
 _VALID_ROOT_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
-
-# Random streams of initializers: varshare's own, or TensorFlow's bit for bit (docs/tf-mode.md).
-RANDOM_ALGORITHMS = ("varshare", "tf")
-
-
-def check_random_algorithm(value: str, name: str) -> str:
-    """``value`` if it names a random algorithm, else ValueError naming ``name``."""
-    if value not in RANDOM_ALGORITHMS:
-        raise ValueError(f"{name} must be 'varshare' or 'tf', got {value!r}")
-    return value
 
 
 class GraphKeys:
@@ -63,10 +55,22 @@ class Graph:
         self._collections: dict[Any, list] = {}
         self._names_in_use: dict[str, int] = {}
         self._thread = _ThreadState()
-        self._variable_store = None  # Created by _variable_scope on first use.
-        self.seed: int | None = None
-        self.random_op_count = 0
-        self.random_algorithm = check_random_algorithm(random_algorithm, "random_algorithm")
+        self._variable_store = None  # Created by the store module on first use.
+        self.seeds = SeedState(random_algorithm)  # read and changed by varshare._core.seeding
+
+    @property
+    def seed(self) -> int | None:
+        """The graph-level random seed (``set_random_seed``), or None."""
+        return self.seeds.seed
+
+    @seed.setter
+    def seed(self, seed: int | None) -> None:
+        self.seeds.seed = seed
+
+    @property
+    def random_algorithm(self) -> str:
+        """The random algorithm of the graph's initializers: "varshare" or "tf"."""
+        return self.seeds.algorithm
 
     @contextlib.contextmanager
     def as_default(self) -> Iterator[Graph]:

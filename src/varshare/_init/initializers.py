@@ -28,9 +28,9 @@ import numpy as np
 
 from varshare import random as _random
 from varshare._core.dtypes import as_dtype
-from varshare._core.graph import check_random_algorithm
+from varshare._core.graph import get_default_graph
 from varshare._init.partitions import PartitionInfo
-from varshare._core.seeding import check_seed, current_algorithm, kernel_seed, tf_seeds
+from varshare._core.seeding import check_random_algorithm, check_seed
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
@@ -272,19 +272,21 @@ class _Random(Initializer):
             config["algorithm"] = self.algorithm
         return config
 
+
     def _tf_mode(self) -> bool:
-        return current_algorithm(self.algorithm) == "tf"
+        return get_default_graph().seeds.current_algorithm(self.algorithm) == "tf"
 
     def _sample(self, kind: str, shape: Shape, dtype: np.dtype,
                 partition_info: PartitionInfo | None, a: object, b: object) -> np.ndarray:
         """``kind`` ("uniform", "normal", "truncated_normal") with parameters a, b."""
         shape = _as_shape(shape)
         generate = getattr(_random, kind)
+        seeds = get_default_graph().seeds
         if self._tf_mode():  # TF's op and seeds, on the shard's own shape
-            seed, stream = tf_seeds(self.seed)
+            seed, stream = seeds.tf_seeds(self.seed)
             return generate(shape, seed, a, b, dtype.name, stream=stream, algorithm="tf")
         full, window = _window(shape, partition_info)
-        seed, stream = kernel_seed(self.seed)
+        seed, stream = seeds.kernel_seed(self.seed)
         if kind == "uniform" and a == b:  # an empty range: TF returns the constant
             return np.full(shape, a, dtype)
         return generate(full, seed, a, b, dtype.name, stream=stream, window=window)

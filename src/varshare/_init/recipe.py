@@ -17,14 +17,16 @@ import numpy as np
 from varshare._core.dtypes import as_dtype
 from varshare._init.initializers import _as_shape
 from varshare._init.partitions import PartitionInfo
-from varshare._core.seeding import current_algorithm, random_algorithm, replaying, variable_creation
+from varshare._core.graph import get_default_graph
+from varshare._core.seeding import random_algorithm, replaying
 from varshare._scope.variables import Variable
 
 
 def windowable(initializer: Callable) -> bool:
     """Whether windows of ``initializer`` are slices of one array: not in TF mode, where
     every call draws anew, as TensorFlow does."""
-    return current_algorithm(getattr(initializer, "algorithm", None)) != "tf"
+    explicit = getattr(initializer, "algorithm", None)
+    return get_default_graph().seeds.current_algorithm(explicit) != "tf"
 
 
 class Recipe(NamedTuple):
@@ -47,7 +49,7 @@ class Recipe(NamedTuple):
                              "does, so windows would not be slices of one array: use "
                              "algorithm='varshare'")
         recipe = cls(initializer, shape, as_dtype(dtype), {})
-        with variable_creation() as seeds:
+        with get_default_graph().seeds.creating_variable() as seeds:
             recipe._call((0,) * len(shape), (0,) * len(shape))
             recipe.seeds.update(seeds)
         return recipe

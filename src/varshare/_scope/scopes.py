@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-from varshare._core import dtypes as _dtypes, seeding as _seeding
+from varshare._core import dtypes as _dtypes
 from varshare._core.graph import Graph, GraphKeys, get_default_graph
 from varshare._init.partitions import PartitionInfo
 from varshare._init.recipe import windowable
@@ -371,13 +371,11 @@ class VariableStore:
             attributes.pop("trainable"), attributes.pop("synchronization"),
             attributes.pop("aggregation"), shards[0][0])
         keys = collection_keys(collections, trainable)
-        random_op_count = graph.random_op_count
-        try:
+        with graph.seeds.creating_variable() as seeds:
             if initializer is None and shards[0][1] is not None:
                 initializer = _default_initializer(shards[0][0], dtype)
-            with _seeding.variable_creation() as seeds:
-                values = [_initial_value(name, shape, dtype, initializer, info, validate_shape)
-                          for name, shape, info in shards]
+            values = [_initial_value(name, shape, dtype, initializer, info, validate_shape)
+                      for name, shape, info in shards]
             variables = [Variable._unregistered(
                 graph, name, value, trainable=trainable, synchronization=sync,
                 aggregation=aggregation, **attributes)
@@ -392,9 +390,6 @@ class VariableStore:
                     variable._save_slice_info = SaveSliceInfo(
                         full_name, full_shape, info.var_offset, variable.shape)
             losses = [None if regularizer is None else regularizer(v) for v in variables]
-        except BaseException:
-            graph.random_op_count = random_op_count  # Keep later seeds as if never called.
-            raise
         for (name, _, _), variable, loss in zip(shards, variables, losses):
             variable._register(keys)
             self._vars[name] = variable

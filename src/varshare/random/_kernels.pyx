@@ -13,12 +13,24 @@ cdef extern from "philox.h" nogil:
 
 cdef extern from "fill.h" nogil:
     enum: VS_MAXDIM
+    ctypedef struct vs_uniform_range:
+        double minval, maxval, lo, hi
+    ctypedef struct vs_integer_range:
+        int64_t min
+        uint64_t range
+    ctypedef struct vs_normal_params:
+        double mean, stddev
+    ctypedef struct vs_affine:
+        double scale, shift
+    ctypedef union vs_params:
+        vs_uniform_range uniform
+        vs_integer_range integer
+        vs_normal_params normal
+        vs_affine affine
     ctypedef struct vs_request:
         int dist, dtype
         uint64_t seed, stream
-        double a, b, lo, hi
-        int64_t imin
-        uint64_t irange
+        vs_params p
         int ndim
         int64_t shape[VS_MAXDIM]
         int64_t gstride[VS_MAXDIM]
@@ -31,6 +43,8 @@ cdef extern from "fill.h" nogil:
 
 cdef extern from "tf_fill.h" nogil:
     int vs_fill_tf(const vs_request *r, int64_t begin, int64_t end, int nthreads)
+
+from varshare.random._params import Affine, IntegerRange, Normal, UniformRange
 
 MAXDIM = VS_MAXDIM
 OPENMP = VS_OPENMP
@@ -57,17 +71,33 @@ def omp_max_threads():
     return omp_get_max_threads()
 
 
+cdef vs_params as_params(params) except *:
+    """The C union member of a record of varshare.random._params."""
+    cdef vs_params p
+    if isinstance(params, UniformRange):
+        p.uniform.minval, p.uniform.maxval, p.uniform.lo, p.uniform.hi = params
+    elif isinstance(params, IntegerRange):
+        p.integer.min, p.integer.range = params
+    elif isinstance(params, Normal):
+        p.normal.mean, p.normal.stddev = params
+    elif isinstance(params, Affine):
+        p.affine.scale, p.affine.shift = params
+    else:
+        raise TypeError(f"not a kernel parameter record: {params!r}")
+    return p
+
+
 def fill(int dist, int dtype, uintptr_t out, uint64_t g0, shape, gstride, ostride,
-         uint64_t seed, uint64_t stream, double a, double b, double lo, double hi,
-         int64_t imin, uint64_t irange, int threads, bint tf=False):
+         uint64_t seed, uint64_t stream, params, int threads, bint tf=False):
     """Fill the window described by (g0, shape, gstride, ostride) at address `out`.
 
-    With `tf`, TensorFlow's algorithms (tf_fill.h says what the parameters mean)."""
+    `params` is the record of varshare.random._params for the mode; with `tf`,
+    TensorFlow's algorithms (tf_fill.h)."""
     cdef vs_request r
     cdef int64_t total = 1, begin, end
     cdef int d
     r.dist, r.dtype, r.seed, r.stream = dist, dtype, seed, stream
-    r.a, r.b, r.lo, r.hi, r.imin, r.irange = a, b, lo, hi, imin, irange
+    r.p = as_params(params)
     r.ndim = len(shape)
     for d in range(r.ndim):
         r.shape[d], r.gstride[d], r.ostride[d] = shape[d], gstride[d], ostride[d]

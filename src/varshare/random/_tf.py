@@ -16,16 +16,19 @@ windows, offsets, ``out=`` layouts and thread counts never change a bit.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from . import _generate as _g
-from ._generate import ShapeLike, Window
+from varshare._core import checks
+from varshare._core.checks import ShapeLike, Window
+from varshare.random import _fill
+from varshare.random._fill import FLOATS, INTS, NORMAL, TRUNCATED_NORMAL, UNIFORM
+from varshare.random._params import Affine, IntegerRange, Params
 
 __all__ = ["stateless_key_counter", "stateless_normal", "stateless_truncated_normal",
            "stateless_uniform"]
 
-_FLOATS = tuple(map(np.dtype, ("float16", "float32", "float64")))
-_INTS = tuple(map(np.dtype, ("int32", "int64")))
 _UNSIGNED = {np.dtype("uint32"): np.dtype("int32"), np.dtype("uint64"): np.dtype("int64")}
 _SCRAMBLE_KEY = (0x3EC8F720, 0x02461E29)     # TF's key for turning a seed into key/counter
 _NEGATIVE_ZERO = -0.0                        # x + -0.0 == x for every x, signed zeros too
@@ -41,52 +44,47 @@ def _scalar(x: object, name: str, dtype: np.dtype) -> float:
         return float(dtype.type(x))
 
 
-def _affine(scale: float, shift: float) -> tuple:
-    """Kernel parameters for ``raw * scale + shift``."""
-    return scale, shift, 0.0, 0.0, 0, 0
-
-
-def _float_range(minval: object, maxval: object, dtype: np.dtype) -> tuple:
+def _float_range(minval: object, maxval: object, dtype: np.dtype) -> Affine:
     """``raw * (maxval - minval) + minval``, the difference taken in ``dtype``."""
     lo, hi = _scalar(minval, "minval", dtype), _scalar(maxval, "maxval", dtype)
     with np.errstate(over="ignore"):
-        return _affine(float(dtype.type(hi) - dtype.type(lo)), lo)
+        return Affine(float(dtype.type(hi) - dtype.type(lo)), lo)
 
 
-def _int_range(minval: object, maxval: object, dtype: np.dtype) -> tuple:
+def _int_range(minval: object, maxval: object, dtype: np.dtype) -> IntegerRange:
     """``minval + word % (maxval - minval)`` (TF's RandomUniformInt)."""
     if maxval is None:
         raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
-    lo, hi = (_g._as_integral(v, name) for v, name in ((minval, "minval"), (maxval, "maxval")))
+    lo, hi = (checks.as_integral(v, name) for v, name in ((minval, "minval"), (maxval, "maxval")))
     info = np.iinfo(dtype)
     for v, name in ((lo, "minval"), (hi, "maxval")):
         if not info.min <= v <= info.max:
             raise ValueError(f"{name}={v} does not fit {dtype.name}")
     if lo >= hi:
         raise ValueError(f"Need minval < maxval: {lo} >= {hi}")
-    return 0.0, 0.0, 0.0, 0.0, lo, hi - lo
+    return IntegerRange(lo, hi - lo)
 
 
-def _fill(kind: int, shape: ShapeLike, key: int, stream: int, dtype: np.dtype, params: tuple,
-          offset: int, window: Window, out: np.ndarray | None,
-          threads: int | None) -> np.ndarray:
+def _fill_tf(dist: int, shape: ShapeLike, key: object, stream: object, dtype: np.dtype,
+             params: Params, offset: object, window: Window, out: np.ndarray | None,
+             threads: int | None) -> np.ndarray:
     """One TF-mode kernel call; unsigned dtypes are filled through a signed view."""
     signed = _UNSIGNED.get(dtype)
     if signed is None:
-        return _g._generate(kind, shape, key, dtype, stream, offset, window, out, threads,
-                            params, tf=True)
+        return _fill.fill(dist, shape, key, stream, offset, dtype, params, window, out,
+                          threads, tf=True)
     if out is None:
-        out = np.empty(_g._as_window(window, _g._as_shape(shape))[1], dtype)
-    _g._check_out(out, out.shape, dtype)
-    _g._generate(kind, shape, key, signed, stream, offset, window, out.view(signed), threads,
-                 params, tf=True)
+        out = np.empty(checks.as_window(window, checks.as_shape(shape))[1], dtype)
+    checks.check_out(out, out.shape, dtype)
+    _fill.fill(dist, shape, key, stream, offset, signed, params, window, out.view(signed),
+               threads, tf=True)
     return out
 
 
 # ------------------------------------------------------------------ graph-mode ops
 
 def uniform(shape: ShapeLike, seed: int, minval: object = 0.0, maxval: object = 1.0,
-            dtype=None, *, stream: int = 0, offset: int = 0, window: Window = None,
+            dtype: Any = None, *, stream: int = 0, offset: int = 0, window: Window = None,
             out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
     """TF's ``random_uniform`` with op attributes ``seed=seed, seed2=stream``.
 
@@ -95,29 +93,29 @@ def uniform(shape: ShapeLike, seed: int, minval: object = 0.0, maxval: object = 
     ``minval=0``, else ``* (maxval - minval) + minval`` in ``dtype``.  int32/int64: TF's
     RandomUniformInt, ``minval + word % (maxval - minval)``.
     """
-    key, stream, offset = _g._common(seed, stream, offset)
-    dt = _g._as_dtype(dtype, out, _FLOATS + _INTS, "uniform")
+    dt = _fill.output_dtype(dtype, out, FLOATS + INTS, "uniform")
+    params: Params
     if dt.kind == "i":
         params = _int_range(minval, maxval, dt)
     elif isinstance(minval, int) and minval == 0:
         one = isinstance(maxval, int) and maxval == 1
-        params = _affine(1.0 if one else _scalar(maxval, "maxval", dt), _NEGATIVE_ZERO)
+        params = Affine(1.0 if one else _scalar(maxval, "maxval", dt), _NEGATIVE_ZERO)
     else:
         params = _float_range(minval, maxval, dt)
-    return _fill(_g._UNIFORM, shape, key, stream, dt, params, offset, window, out, threads)
+    return _fill_tf(UNIFORM, shape, seed, stream, dt, params, offset, window, out, threads)
 
 
-def _normal_like(func: str, shape, seed, mean, stddev, dtype, stream, offset, window, out,
-                 threads) -> np.ndarray:
-    key, stream, offset = _g._common(seed, stream, offset)
-    dt = _g._as_dtype(dtype, out, _FLOATS, func)
-    params = _affine(_scalar(stddev, "stddev", dt), _scalar(mean, "mean", dt))
-    kind = _g._NORMAL if func == "normal" else _g._TRUNCATED
-    return _fill(kind, shape, key, stream, dt, params, offset, window, out, threads)
+def _normal_like(func: str, shape: ShapeLike, seed: object, mean: object, stddev: object,
+                 dtype: Any, stream: object, offset: object, window: Window,
+                 out: np.ndarray | None, threads: int | None) -> np.ndarray:
+    dt = _fill.output_dtype(dtype, out, FLOATS, func)
+    params = Affine(_scalar(stddev, "stddev", dt), _scalar(mean, "mean", dt))
+    dist = NORMAL if func == "normal" else TRUNCATED_NORMAL
+    return _fill_tf(dist, shape, seed, stream, dt, params, offset, window, out, threads)
 
 
-def normal(shape: ShapeLike, seed: int, mean: object = 0.0, stddev: object = 1.0, dtype=None,
-           *, stream: int = 0, offset: int = 0, window: Window = None,
+def normal(shape: ShapeLike, seed: int, mean: object = 0.0, stddev: object = 1.0,
+           dtype: Any = None, *, stream: int = 0, offset: int = 0, window: Window = None,
            out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
     """TF's ``random_normal``: RandomStandardNormal (``seed``, ``seed2=stream``), then
     ``* stddev + mean`` in ``dtype``."""
@@ -126,7 +124,7 @@ def normal(shape: ShapeLike, seed: int, mean: object = 0.0, stddev: object = 1.0
 
 
 def truncated_normal(shape: ShapeLike, seed: int, mean: object = 0.0, stddev: object = 1.0,
-                     dtype=None, *, stream: int = 0, offset: int = 0, window: Window = None,
+                     dtype: Any = None, *, stream: int = 0, offset: int = 0, window: Window = None,
                      out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
     """TF's ``truncated_normal``: TruncatedNormal (``seed``, ``seed2=stream``), then
     ``* stddev + mean`` in ``dtype``."""
@@ -146,7 +144,7 @@ def _seed_words(seed: object) -> tuple[int, int]:
         raise ValueError(f"seed must have shape [2], got {len(values)} values")
     words = []
     for v in values:
-        v = _g._as_int(v, "seed")
+        v = checks.as_int(v, "seed")
         if not -(1 << 63) <= v < 1 << 63:
             raise ValueError(f"seed values must fit int64, got {v}")
         words.append(v % (1 << 64))
@@ -165,7 +163,8 @@ def _key_stream(seed: object) -> tuple[int, int]:
     """The Philox key and counter words 2-3 (64-bit each) of a stateless seed."""
     s0, s1 = _seed_words(seed)
     counter = [s0 & 0xFFFFFFFF, s0 >> 32, s1 & 0xFFFFFFFF, s1 >> 32]
-    mix = [int(w) for w in _g.philox4x32(counter, _SCRAMBLE_KEY)]
+    [mix] = _fill.philox_blocks(np.array([counter], np.uint32),
+                                np.array([_SCRAMBLE_KEY], np.uint32)).tolist()
     return mix[0] | mix[1] << 32, mix[2] | mix[3] << 32
 
 
@@ -180,9 +179,9 @@ def stateless_key_counter(seed: object) -> tuple[list[int], list[int]]:
 
 
 def stateless_uniform(shape: ShapeLike, seed: object, minval: object = 0, maxval: object = None,
-                      dtype="float32", name: str | None = None, alg: object = "auto_select", *,
-                      offset: int = 0, window: Window = None, out: np.ndarray | None = None,
-                      threads: int | None = None) -> np.ndarray:
+                      dtype: Any = "float32", name: str | None = None,
+                      alg: object = "auto_select", *, offset: int = 0, window: Window = None,
+                      out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
     """``tf.random.stateless_uniform``, bit for bit.
 
     Floats: ``raw * (maxval - minval) + minval`` in ``dtype`` (``maxval=None`` is 1).
@@ -191,25 +190,28 @@ def stateless_uniform(shape: ShapeLike, seed: object, minval: object = 0, maxval
     ``offset``/``window``/``out``/``threads`` as in :func:`varshare.random.uniform`.
     """
     _check_alg(alg)
-    dt = _g._as_dtype(dtype, out, _FLOATS + _INTS + tuple(_UNSIGNED), "stateless_uniform")
+    dt = _fill.output_dtype(dtype, out, FLOATS + INTS + tuple(_UNSIGNED), "stateless_uniform")
+    params: Params
     if dt.kind in "iu":
         if (minval is None) != (maxval is None):
             raise ValueError("minval and maxval must be both None or both given for integer "
                              f"dtype {dt.name}")
         if minval is None:
-            params = 0.0, 0.0, 0.0, 0.0, 0, 0
+            params = IntegerRange(0, 0)              # the whole word
         elif dt.kind == "u":
             raise ValueError(f"dtype {dt.name} needs minval=None and maxval=None")
         else:
             params = _int_range(minval, maxval, dt)
     else:
         params = _float_range(minval, 1 if maxval is None else maxval, dt)
-    key, stream, offset = _g._common(*_key_stream(seed), offset)
-    return _fill(_g._UNIFORM, shape, key, stream, dt, params, offset, window, out, threads)
+    key, stream = _key_stream(seed)
+    return _fill_tf(UNIFORM, shape, key, stream, dt, params, offset, window, out, threads)
 
 
-def _stateless_normal_like(func: str, shape, seed, mean, stddev, dtype, alg, offset, window,
-                           out, threads) -> np.ndarray:
+def _stateless_normal_like(func: str, shape: ShapeLike, seed: object, mean: object,
+                           stddev: object, dtype: Any, alg: object, offset: object,
+                           window: Window, out: np.ndarray | None,
+                           threads: int | None) -> np.ndarray:
     _check_alg(alg)
     key, stream = _key_stream(seed)
     return _normal_like(func, shape, key, mean, stddev, dtype, stream, offset, window, out,
@@ -217,7 +219,8 @@ def _stateless_normal_like(func: str, shape, seed, mean, stddev, dtype, alg, off
 
 
 def stateless_normal(shape: ShapeLike, seed: object, mean: object = 0.0, stddev: object = 1.0,
-                     dtype="float32", name: str | None = None, alg: object = "auto_select", *,
+                     dtype: Any = "float32", name: str | None = None,
+                     alg: object = "auto_select", *,
                      offset: int = 0, window: Window = None, out: np.ndarray | None = None,
                      threads: int | None = None) -> np.ndarray:
     """``tf.random.stateless_normal``, bit for bit: ``raw * stddev + mean`` in ``dtype``."""
@@ -226,7 +229,8 @@ def stateless_normal(shape: ShapeLike, seed: object, mean: object = 0.0, stddev:
 
 
 def stateless_truncated_normal(shape: ShapeLike, seed: object, mean: object = 0.0,
-                               stddev: object = 1.0, dtype="float32", name: str | None = None,
+                               stddev: object = 1.0, dtype: Any = "float32",
+                               name: str | None = None,
                                alg: object = "auto_select", *, offset: int = 0,
                                window: Window = None, out: np.ndarray | None = None,
                                threads: int | None = None) -> np.ndarray:

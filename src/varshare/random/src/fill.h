@@ -17,14 +17,23 @@
 enum vs_dist { VS_UNIFORM = 0, VS_NORMAL = 1, VS_TRUNCATED_NORMAL = 2 };
 enum vs_dtype { VS_F16 = 0, VS_F32 = 1, VS_F64 = 2, VS_I32 = 3, VS_I64 = 4 };
 
+/* The transform's parameters, one record per mode (random/_params.py mirrors them). */
+typedef struct { double minval, maxval, lo, hi; } vs_uniform_range;  /* float uniform, clamped
+                                                                         to [lo, hi] */
+typedef struct { int64_t min; uint64_t range; } vs_integer_range;    /* min + [0, range) */
+typedef struct { double mean, stddev; } vs_normal_params;            /* mean + stddev * z */
+typedef struct { double scale, shift; } vs_affine;                   /* TF: raw * scale + shift */
+typedef union {
+    vs_uniform_range uniform;        /* varshare, float uniform */
+    vs_integer_range integer;        /* both algorithms, int32/int64 uniform */
+    vs_normal_params normal;         /* varshare, (truncated) normal */
+    vs_affine affine;                /* TF, every float distribution */
+} vs_params;
+
 typedef struct {
     int dist, dtype;
     uint64_t seed, stream;
-    /* uniform float: minval, maxval, clamp bounds; normal: mean, stddev */
-    double a, b, lo, hi;
-    /* uniform integer: minval and maxval - minval */
-    int64_t imin;
-    uint64_t irange;
+    vs_params p;                     /* the member that dist, dtype and the algorithm select */
     /* the window: element (i_0, ..., i_{n-1}) has global index g0 + sum i_d * gstride[d]
        and lives at out + sum i_d * ostride[d] (bytes) */
     int ndim;

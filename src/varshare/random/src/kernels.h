@@ -280,10 +280,11 @@ static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, voi
     float tmp[VS_CHUNK];
     float *y = r->dtype == VS_F32 ? (float *)buf : tmp;    /* float16 rounds at the end */
     const int n = 64 * ngroups, nb = 16 * ngroups;
-    const float a = (float)r->a, b = (float)r->b;
     vs_blocks(r, 16 * G0, nb, w);
     if (r->dist == VS_UNIFORM) {
-        const float range = b - a, lo = (float)r->lo, hi = (float)r->hi;
+        const vs_uniform_range *p = &r->p.uniform;
+        const float a = (float)p->minval, range = (float)p->maxval - a;
+        const float lo = (float)p->lo, hi = (float)p->hi;
         float u[4][VS_CHUNK / 4];
         for (int j = 0; j < 4; j++)
             for (int i = 0; i < nb; i++)
@@ -301,7 +302,8 @@ static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, voi
             vs_pairs_f32(r2[1] + o, w[3] + o, 16, yk + 32, yk + 48);
         }
         if (r->dist == VS_TRUNCATED_NORMAL) vs_truncate_f32(r, 64 * G0, n, y);
-        for (int i = 0; i < n; i++) y[i] = a + b * y[i];
+        const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
+        for (int i = 0; i < n; i++) y[i] = mean + stddev * y[i];
     }
     if (r->dtype == VS_F16)
         for (int i = 0; i < n; i++) ((uint16_t *)buf)[i] = vs_f32_to_f16(y[i]);
@@ -322,7 +324,8 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
     vs_blocks(r, 16 * G0, 16 * ngroups, w);
     if (r->dtype == VS_I32 || r->dtype == VS_I64) {
         for (int e = 0; e < n; e++) {
-            uint64_t v = (uint64_t)r->imin + vs_mulhi64(vs_word64(w, 16 * (e / 32), e / 16 % 2, e % 16), r->irange);
+            uint64_t v = (uint64_t)r->p.integer.min
+                         + vs_mulhi64(vs_word64(w, 16 * (e / 32), e / 16 % 2, e % 16), r->p.integer.range);
             if (r->dtype == VS_I32) ((int32_t *)buf)[e] = (int32_t)(uint32_t)v;
             else ((int64_t *)buf)[e] = (int64_t)v;
         }
@@ -330,7 +333,8 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
     }
     double *y = buf;
     if (r->dist == VS_UNIFORM) {      /* per group: unlike float32, this form measured faster */
-        const double a = r->a, range = r->b - r->a, lo = r->lo, hi = r->hi;
+        const vs_uniform_range *p = &r->p.uniform;
+        const double a = p->minval, range = p->maxval - p->minval, lo = p->lo, hi = p->hi;
         for (int k = 0; k < ngroups; k++)
             for (int h = 0; h < 2; h++)
                 for (int i = 0; i < 16; i++)
@@ -345,7 +349,7 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
         vs_pairs_f64(r2 + o, w[2] + o, w[3] + o, 16, y + 32 * k, y + 32 * k + 16);
     }
     if (r->dist == VS_TRUNCATED_NORMAL) vs_truncate_f64(r, 32 * G0, n, y);
-    for (int i = 0; i < n; i++) y[i] = r->a + r->b * y[i];
+    for (int i = 0; i < n; i++) y[i] = r->p.normal.mean + r->p.normal.stddev * y[i];
 }
 
 static inline void vs_chunk(const vs_request *r, uint64_t G0, int ngroups, void *buf)

@@ -135,7 +135,7 @@ static void chunk(const vs_request *r, uint64_t k0, int n, void *buf)
 {
     const int count = n * group_size(r->dtype);
     if (r->dtype == VS_F16 || r->dtype == VS_F32) {
-        float x[VS_CHUNK], a = (float)r->a, b = (float)r->b;
+        float x[VS_CHUNK], a = (float)r->p.affine.scale, b = (float)r->p.affine.shift;
         raw_f32(r, k0, n, x);
         if (r->dtype == VS_F32) {
             float *out = buf;
@@ -147,18 +147,18 @@ static void chunk(const vs_request *r, uint64_t k0, int n, void *buf)
     } else if (r->dtype == VS_F64) {
         double *out = buf;
         raw_f64(r, k0, n, out);
-        for (int i = 0; i < count; i++) out[i] = out[i] * r->a + r->b;
+        for (int i = 0; i < count; i++) out[i] = out[i] * r->p.affine.scale + r->p.affine.shift;
     } else {
         uint32_t w[4][TF_BLOCKS];
         blocks(r, k0, n, w);
         if (r->dtype == VS_I32) {
-            uint32_t *out = buf, lo = (uint32_t)r->imin, range = (uint32_t)r->irange;
+            uint32_t *out = buf, lo = (uint32_t)r->p.integer.min, range = (uint32_t)r->p.integer.range;
             for (int i = 0; i < count; i++) {
                 uint32_t v = w[i % 4][i / 4];
                 out[i] = range ? lo + v % range : v;
             }
         } else {
-            uint64_t *out = buf, lo = (uint64_t)r->imin, range = r->irange;
+            uint64_t *out = buf, lo = (uint64_t)r->p.integer.min, range = r->p.integer.range;
             for (int i = 0; i < count; i++) {
                 uint64_t v = w[2 * (i % 2)][i / 2] | (uint64_t)w[2 * (i % 2) + 1][i / 2] << 32;
                 out[i] = range ? lo + v % range : v;
