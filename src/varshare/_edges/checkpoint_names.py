@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from varshare._core.graph import Graph, GraphKeys, get_default_graph
-from varshare._scope.variables import PartitionedVariable, SaveSliceInfo, Variable
+from varshare._scope.variables import PartitionedVariable, Variable, join_shards
 
 VariableLike = Variable | PartitionedVariable
 
@@ -47,16 +47,7 @@ def by_name(variables: Iterable[VariableLike] | None = None, *, graph: Graph | N
     return groups
 
 
-def slice_axis(info: SaveSliceInfo) -> int:
-    """The axis a shard is cut along (0 if it is the whole)."""
-    return next((i for i, (s, f) in enumerate(zip(info.var_shape, info.full_shape))
-                 if s != f), 0)
-
-
 def full_value(parts: list[Variable]) -> np.ndarray:
     """The value of a group of :func:`by_name`: the variable's own array (no copy),
     or the shards concatenated (a new array)."""
-    if parts[0].save_slice_info is None:
-        return parts[0].numpy()
-    return np.concatenate([p.numpy() for p in parts],
-                          axis=slice_axis(parts[0].save_slice_info))
+    return parts[0].numpy() if parts[0].save_slice_info is None else join_shards(parts)

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from varshare import random as _random
+from varshare._core import checks
+from varshare._core.checks import as_shape as _as_shape
 from varshare._core.dtypes import as_dtype
 from varshare._core.graph import get_default_graph
-from varshare._init.partitions import PartitionInfo
 from varshare._core.seeding import check_random_algorithm, check_seed
+from varshare._init.partitions import PartitionInfo
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
@@ -49,31 +49,21 @@ DTypeLike = Any  # anything varshare._core.dtypes.as_dtype accepts
 _TRUNCATED_STDDEV = 0.87962566103423978
 
 
+_FLOATS = tuple(map(np.dtype, ("float16", "float32", "float64")))
+_UNIFORM = _FLOATS + tuple(map(np.dtype, ("int32", "int64")))
+
+
 def _float_dtype(dtype: DTypeLike) -> np.dtype:
     dtype = as_dtype(dtype)
-    if dtype.kind != "f":
-        raise ValueError(
-            f"Argument `dtype` is expected to be floating point. Received: {dtype.name}.")
-    return dtype
+    return checks.check_dtype(dtype, _FLOATS, "random initializers", message=(
+        f"Argument `dtype` is expected to be floating point. Received: {dtype.name}."))
 
 
 def _uniform_dtype(dtype: DTypeLike) -> np.dtype:
     dtype = as_dtype(dtype)
-    if dtype.name not in ("float16", "float32", "float64", "int32", "int64"):
-        raise ValueError(
-            f"Argument `dtype` got invalid value {dtype.name}. Accepted dtypes are "
-            "(float16, float32, float64, int32, int64).")
-    return dtype
-
-
-def _as_shape(shape: Shape) -> tuple[int, ...]:
-    try:
-        dims = tuple(operator.index(d) for d in shape)
-    except TypeError:
-        raise TypeError(f"shape must be a sequence of integers, got {shape!r}") from None
-    if any(d < 0 for d in dims):
-        raise ValueError(f"shape must have non-negative dimensions, got {dims}")
-    return dims
+    return checks.check_dtype(dtype, _UNIFORM, "random_uniform_initializer", message=(
+        f"Argument `dtype` got invalid value {dtype.name}. Accepted dtypes are "
+        "(float16, float32, float64, int32, int64)."))
 
 
 def _window(shape: tuple[int, ...], partition_info: PartitionInfo | None
@@ -279,8 +269,10 @@ class _Random(Initializer):
     def _sample(self, kind: str, shape: Shape, dtype: np.dtype,
                 partition_info: PartitionInfo | None, a: object, b: object) -> np.ndarray:
         """``kind`` ("uniform", "normal", "truncated_normal") with parameters a, b."""
+        from varshare import random  # the kernels (and OpenMP) load on the first draw
+
         shape = _as_shape(shape)
-        generate = getattr(_random, kind)
+        generate = getattr(random, kind)
         seeds = get_default_graph().seeds
         if self._tf_mode():  # TF's op and seeds, on the shard's own shape
             seed, stream = seeds.tf_seeds(self.seed)

@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from varshare._core.dtypes import as_dtype
-from varshare._init.initializers import _as_shape
 from varshare._init.partitions import PartitionInfo
+from varshare._core.checks import as_shape
 from varshare._core.graph import get_default_graph
 from varshare._core.seeding import random_algorithm, replaying
 from varshare._scope.variables import Variable
@@ -43,7 +43,7 @@ class Recipe(NamedTuple):
         so that even an unseeded initializer gives windows of one array."""
         if not callable(initializer):
             raise TypeError(f"initializer must be callable, got {type(initializer).__name__}")
-        shape = _as_shape(shape)
+        shape = as_shape(shape)
         if not windowable(initializer):
             raise ValueError("a TF-mode initializer draws every window anew, as TensorFlow "
                              "does, so windows would not be slices of one array: use "

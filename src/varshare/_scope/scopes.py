@@ -1,22 +1,18 @@
-"""Variable scopes, the variable store and ``get_variable``: TF 1.x's sharing rules."""
+"""Variable scopes and ``get_variable``: the names and defaults TF 1.x's sharing rules use.
+
+The variables themselves live in the graph's variable store (``store.py``).
+"""
 
 from __future__ import annotations
 
 import enum
 import functools
-from typing import Any, Callable, Optional, Sequence, Tuple
-
-import numpy as np
+from typing import Any, Callable, Sequence
 
 from varshare._core import dtypes as _dtypes
-from varshare._core.graph import Graph, GraphKeys, get_default_graph
-from varshare._init.partitions import PartitionInfo
-from varshare._init.recipe import windowable
-from varshare._scope.variables import (
-    InitializerInfo, PartitionedVariable, SaveSliceInfo, Variable, VariableAggregation,
-    VariableSynchronization, collection_keys, resolve_trainable)
-
-Shape = Optional[Tuple[Optional[int], ...]]
+from varshare._core.graph import Graph, get_default_graph
+from varshare._scope.store import VariableLike, VariableStore, get_variable_store
+from varshare._scope.variables import VariableAggregation, VariableSynchronization
 
 
 class _ReuseMode(enum.Enum):
@@ -110,7 +106,7 @@ class VariableScope:
                      partitioner: Callable | None = None, validate_shape: bool = True,
                      custom_getter: Callable | None = None, reuse: Any = None,
                      use_resource: bool | None = None, constraint: Callable | None = None,
-                     synchronization: Any = _AUTO, aggregation: Any = _NONE) -> Any:
+                     synchronization: Any = _AUTO, aggregation: Any = _NONE) -> VariableLike:
         """Get or create variable ``name`` in ``var_store``, filling in this scope's defaults."""
         if dtype is not None and initializer is not None and not callable(initializer):
             init_dtype = _dtypes.to_array(initializer).dtype
@@ -136,307 +132,6 @@ class VariableScope:
         return f"<varshare.VariableScope {self._name!r} reuse={self._reuse}>"
 
 
-def _as_shape(shape: Any) -> Shape:
-    if shape is None:
-        return None
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple([None if d is None else int(d) for d in shape])
-
-
-def _compatible(shape: Shape, found: tuple[int, ...]) -> bool:
-    return shape is None or shape == found or (len(shape) == len(found) and all(
-        d is None or d == f for d, f in zip(shape, found)))
-
-
-def _parameters(fn: Callable):
-    """``fn``'s parameters, or None where Python cannot tell (e.g. some builtins)."""
-    import inspect   # here, not at module level: it costs import time that most users never need
-    try:
-        return inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return None
-
-
-def _accepts(fn: Callable, argument: str) -> bool:
-    """Whether ``fn`` takes keyword ``argument`` (by name or through ``**kwargs``)."""
-    parameters = _parameters(fn)
-    return parameters is not None and (argument in parameters or any(
-        p.kind is p.VAR_KEYWORD for p in parameters.values()))
-
-
-def _needs_no_arguments(fn: Callable) -> bool:
-    parameters = _parameters(fn)
-    return parameters is not None and all(
-        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        for p in parameters.values())
-
-
-def _zeros(shape: Sequence[int], dtype: Any = None, partition_info: Any = None) -> np.ndarray:
-    return np.zeros(shape, dtype)
-
-
-def _default_initializer(name: str, dtype: np.dtype) -> Callable:
-    """The document's default: unit-scaling uniform for floats, zeros for ints and bools."""
-    if _dtypes.is_floating(dtype):
-        from varshare._init import initializers as _initializers  # Lazily: it imports the compiled kernels.
-        return _initializers.uniform_unit_scaling_initializer()
-    if dtype.kind in "iub":
-        return _zeros
-    raise ValueError(f"An initializer for variable {name} of {dtype} is required")
-
-
-def _already_exists(name: str) -> ValueError:
-    return ValueError(f"Variable {name} already exists, disallowed. Did you mean to set "
-                      f"reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
-
-
-def _call_partitioner(partitioner: Callable, shape: Shape, dtype: np.dtype) -> list[int]:
-    """The partitions per axis, validated as TF does."""
-    if shape is None or None in shape:
-        raise ValueError(f"Shape of a new partitioned variable must be fully defined, but "
-                         f"instead was {'<unknown>' if shape is None else shape}.")
-    if not shape:
-        raise ValueError(f"A partitioned Variable must have rank at least 1, shape: {shape}")
-    slicing = partitioner(shape=shape, dtype=dtype)
-    if not isinstance(slicing, (list, tuple)):
-        raise ValueError(f"Partitioner must return a sequence, but saw: {slicing}")
-    if len(slicing) != len(shape):
-        raise ValueError(f"Partitioner returned a partition list that does not match the "
-                         f"Variable's rank: {slicing} vs. {shape}")
-    if any(p < 1 for p in slicing):
-        raise ValueError(f"Partitioner returned zero partitions for some axes: {slicing}")
-    if sum(p > 1 for p in slicing) > 1:
-        raise ValueError(f"Can only slice a variable along one dimension: shape: {shape}, "
-                         f"partitioning: {slicing}")
-    return [int(p) for p in slicing]
-
-
-def _shards(name: str, shape: tuple[int, ...], partitions: list[int]
-            ) -> list[tuple[str, tuple[int, ...], PartitionInfo]]:
-    """(name, shape, partition info) of each shard; the first ``size % n`` get one more row."""
-    axis = next((i for i, p in enumerate(partitions) if p > 1), 0)
-    n = partitions[axis]
-    small, extra = divmod(shape[axis], n)
-    shards, offset = [], 0
-    for i in range(n):
-        size = small + (i < extra)
-        shards.append((f"{name}/part_{i}", shape[:axis] + (size,) + shape[axis + 1:],
-                       PartitionInfo(shape, (0,) * axis + (offset,) + (0,) * (len(shape) - axis - 1))))
-        offset += size
-    return shards
-
-
-class VariableStore:
-    """A graph's variables created by ``get_variable``, by full name."""
-
-    def __init__(self) -> None:
-        self._vars: dict[str, Variable] = {}
-        self._partitioned_vars: dict[str, PartitionedVariable] = {}
-
-    @property
-    def variables(self) -> dict[str, Variable]:
-        """The unpartitioned variables and shards, by name (a copy)."""
-        return dict(self._vars)
-
-    def get_variable(self, name: str, shape: Any = None, dtype: Any = _dtypes.float32,
-                     initializer: Any = None, regularizer: Callable | None = None,
-                     reuse: Any = None, trainable: bool | None = None,
-                     collections: Sequence[Any] | None = None, caching_device: Any = None,
-                     partitioner: Callable | None = None, validate_shape: bool = True,
-                     use_resource: bool | None = None, custom_getter: Callable | None = None,
-                     constraint: Callable | None = None, synchronization: Any = _AUTO,
-                     aggregation: Any = _NONE) -> Any:
-        """Get or create ``name`` (already scoped), through ``custom_getter`` if given.
-
-        A custom getter receives every argument as a keyword, the real getter
-        as ``getter`` (``constraint`` only if it accepts it).
-        """
-        kwargs = dict(name=name, shape=shape, dtype=dtype, initializer=initializer,
-                      regularizer=regularizer, reuse=reuse, trainable=trainable,
-                      collections=collections, caching_device=caching_device,
-                      partitioner=partitioner, validate_shape=validate_shape,
-                      use_resource=use_resource, constraint=constraint,
-                      synchronization=synchronization, aggregation=aggregation)
-        if custom_getter is None:
-            return self._true_getter(**kwargs)
-        if not callable(custom_getter):
-            raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
-        if not _accepts(custom_getter, "constraint"):
-            del kwargs["constraint"]
-        return custom_getter(getter=self._true_getter, **kwargs)
-
-    def _true_getter(self, name: str, shape: Any = None, dtype: Any = _dtypes.float32,
-                     initializer: Any = None, regularizer: Callable | None = None,
-                     reuse: Any = None, trainable: bool | None = None,
-                     collections: Sequence[Any] | None = None, caching_device: Any = None,
-                     partitioner: Callable | None = None, validate_shape: bool = True,
-                     use_resource: bool | None = None, constraint: Callable | None = None,
-                     synchronization: Any = _AUTO, aggregation: Any = _NONE) -> Any:
-        del use_resource  # Every NumPy variable behaves the same.
-        shape = _as_shape(shape)
-        dtype = _dtypes.as_dtype(dtype)
-        attributes = dict(trainable=trainable, collections=collections,
-                          caching_device=caching_device, constraint=constraint,
-                          synchronization=synchronization, aggregation=aggregation)
-        if partitioner is not None and shape != ():
-            if not callable(partitioner):
-                raise ValueError(f"Partitioner must be callable, but received: {partitioner}")
-            return self._get_partitioned(name, shape, dtype, initializer, regularizer, reuse,
-                                         partitioner, validate_shape, attributes)
-        # A partitioned variable may be reused without repeating its partitioner.
-        if reuse is True and partitioner is None and name in self._partitioned_vars:
-            return self._get_partitioned(name, shape, dtype, initializer, regularizer, reuse,
-                                         None, validate_shape, attributes)
-        if f"{name}/part_0" in self._vars:
-            raise ValueError(f"No partitioner was provided, but a partitioned version of the "
-                             f"variable was found: {name}/part_0. Perhaps a variable of the "
-                             f"same name was already created with partitioning?")
-        from_value = initializer is not None and not callable(initializer)
-        if from_value and shape is not None:
-            raise ValueError("If initializer is a constant, do not specify shape.")
-        found = self._vars.get(name)
-        if found is not None:
-            if reuse is False:
-                raise _already_exists(name)
-            self._check_sharing("share variable", name, shape, dtype, found)
-            return found
-        if reuse is True:
-            raise ValueError(f"Variable {name} does not exist, or was not created with "
-                             f"tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
-                             f"VarScope?")
-        [variable] = self._create([(name, shape, None)], dtype, initializer, regularizer,
-                                  validate_shape, attributes)
-        return variable
-
-    def _get_partitioned(self, name: str, shape: Shape, dtype: np.dtype, initializer: Any,
-                         regularizer: Callable | None, reuse: Any,
-                         partitioner: Callable | None, validate_shape: bool,
-                         attributes: dict[str, Any]) -> PartitionedVariable:
-        if name in self._vars:
-            raise ValueError(f"A partitioner was provided, but an unpartitioned version of the "
-                             f"variable was found: {name}.  Perhaps a variable of the same "
-                             f"name was already created without partitioning?")
-        if initializer is not None and not callable(initializer):
-            # A constant gives shape and dtype; each shard is initialised from its slice.
-            initializer = _dtypes.to_array(initializer)
-            if not _compatible(shape, initializer.shape):
-                raise ValueError(f"Shapes {shape} and {initializer.shape} are incompatible")
-            shape, dtype = initializer.shape, initializer.dtype
-        partitions = None
-        if not reuse or partitioner:
-            partitions = _call_partitioner(partitioner, shape, dtype)
-        existing = self._partitioned_vars.get(name)
-        if existing is not None:
-            if reuse is False:
-                raise ValueError(f"Partitioned variable with name {name} already exists. Did "
-                                 f"you mean to set reuse=True or reuse=tf.AUTO_REUSE in "
-                                 f"VarScope?")
-            self._check_sharing("reuse partitioned variable", name, shape, dtype, existing)
-            if partitions is not None and existing.get_partitions() != partitions:
-                raise ValueError(f"Trying to reuse partitioned variable {name}, but specified "
-                                 f"partitions {partitions} and found partitions "
-                                 f"{existing.get_partitions()}.")
-            return existing
-        if reuse is True:
-            raise ValueError(f"PartitionedVariable {name} does not exist, or was not created "
-                             f"with tf.get_variable(). Did you mean to set reuse=False or "
-                             f"reuse=tf.AUTO_REUSE in VarScope?")
-        shards = _shards(name, shape, partitions)
-        taken = next((s for s, _, _ in shards if s in self._vars), None)
-        if taken is not None:
-            raise _already_exists(taken)
-        variables = self._create(shards, dtype, initializer, regularizer, validate_shape,
-                                 attributes, full=(name, shape, partitions))
-        partitioned = PartitionedVariable(name, shape, dtype, variables, partitions)
-        self._partitioned_vars[name] = partitioned
-        return partitioned
-
-    @staticmethod
-    def _check_sharing(what: str, name: str, shape: Shape, dtype: np.dtype, found: Any) -> None:
-        if not _compatible(shape, found.shape):
-            raise ValueError(f"Trying to {what} {name}, but specified shape {shape} and found "
-                             f"shape {found.shape}.")
-        if dtype != found.dtype:
-            raise ValueError(f"Trying to {what} {name}, but specified dtype {dtype.name} and "
-                             f"found dtype {found.dtype.name}.")
-
-    def _create(self, shards: list[tuple[str, Shape, PartitionInfo | None]], dtype: np.dtype,
-                initializer: Any, regularizer: Callable | None, validate_shape: bool,
-                attributes: dict[str, Any], full: tuple | None = None) -> list[Variable]:
-        """Create the variables of ``shards`` atomically: on error the graph is unchanged."""
-        graph = get_default_graph()
-        collections = attributes.pop("collections")
-        sync, aggregation, trainable = resolve_trainable(
-            attributes.pop("trainable"), attributes.pop("synchronization"),
-            attributes.pop("aggregation"), shards[0][0])
-        keys = collection_keys(collections, trainable)
-        with graph.seeds.creating_variable() as seeds:
-            if initializer is None and shards[0][1] is not None:
-                initializer = _default_initializer(shards[0][0], dtype)
-            values = [_initial_value(name, shape, dtype, initializer, info, validate_shape)
-                      for name, shape, info in shards]
-            variables = [Variable._unregistered(
-                graph, name, value, trainable=trainable, synchronization=sync,
-                aggregation=aggregation, **attributes)
-                for (name, _, _), value in zip(shards, values)]
-            if (shards[0][1] is not None and _accepts(initializer, "partition_info")
-                    and windowable(initializer)):
-                for variable, (_, _, info) in zip(variables, shards):
-                    variable._initializer_info = InitializerInfo(initializer, info, dict(seeds))
-            if full is not None:
-                full_name, full_shape, _ = full
-                for variable, (_, shape, info) in zip(variables, shards):
-                    variable._save_slice_info = SaveSliceInfo(
-                        full_name, full_shape, info.var_offset, variable.shape)
-            losses = [None if regularizer is None else regularizer(v) for v in variables]
-        for (name, _, _), variable, loss in zip(shards, variables, losses):
-            variable._register(keys)
-            self._vars[name] = variable
-            if loss is not None:
-                graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
-        return variables
-
-
-def _initial_value(name: str, shape: Shape, dtype: np.dtype, initializer: Any,
-                   partition_info: PartitionInfo | None, validate_shape: bool) -> np.ndarray:
-    """The value of a new variable (or shard) as an array."""
-    if initializer is None:
-        if shape is None:
-            raise ValueError(f"Variable {name} did not get an initializer, so its `shape` "
-                             f"argument must be specified.")
-        initializer = _default_initializer(name, dtype)
-    if not callable(initializer):  # A constant keeps its own dtype, as in TF; copy it.
-        value = _dtypes.to_array(initializer)
-        return np.array(value if partition_info is None else value[partition_info.window(shape)])
-    if shape is None:
-        if not _needs_no_arguments(initializer):
-            raise ValueError("The initializer passed is not valid. It should be a callable with "
-                             "no arguments and the shape should not be provided, or `shape` "
-                             "should be fully defined.")
-        return _dtypes.to_array(initializer())
-    if None in shape:
-        raise ValueError(f"Shape of a new variable ({name}) must be fully defined, but "
-                         f"instead was {shape}.")
-    if partition_info is not None and _accepts(initializer, "partition_info"):
-        value = initializer(shape, dtype=dtype, partition_info=partition_info)
-    else:
-        value = initializer(shape, dtype=dtype)
-    value = np.asarray(value, dtype=dtype)
-    if validate_shape and value.shape != shape:
-        raise ValueError(f"The initializer of variable {name} returned shape {value.shape}, "
-                         f"but shape {shape} was specified.")
-    return value
-
-
-def get_variable_store(graph: Graph | None = None) -> VariableStore:
-    """The variable store of ``graph`` (default: the default graph)."""
-    graph = graph or get_default_graph()
-    if graph._variable_store is None:
-        graph._variable_store = VariableStore()
-    return graph._variable_store
-
-
 def get_variable_scope() -> VariableScope:
     """The current variable scope of the default graph (in this thread)."""
     state = get_default_graph()._thread
@@ -451,7 +146,7 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
                  partitioner: Callable | None = None, validate_shape: bool = True,
                  custom_getter: Callable | None = None, use_resource: bool | None = None,
                  constraint: Callable | None = None, synchronization: Any = _AUTO,
-                 aggregation: Any = _NONE) -> Any:
+                 aggregation: Any = _NONE) -> VariableLike:
     """Get an existing variable or create a new one, following the scope's reuse rules.
 
     >>> with variable_scope("foo"):

@@ -10,7 +10,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from varshare._core import dtypes as _dtypes
 from varshare._core.graph import Graph, GraphKeys, get_default_graph
-from varshare._init.partitions import PartitionInfo
+from varshare._init.partitions import PartitionInfo, sliced_axis
 
 
 class VariableSynchronization(enum.Enum):
@@ -158,8 +158,8 @@ class Variable(NDArrayOperatorsMixin):
                       ) -> Variable:
         """A variable named ``name`` (absolute, final) not yet in the graph.
 
-        The store builds variables this way so that a failure before
-        ``_register`` leaves the graph untouched.
+        The store builds variables this way so that a failure before ``_register`` leaves
+        the graph untouched; ``attributes`` are those of ``_setup``.
         """
         self = cls.__new__(cls)
         self._setup(graph, graph._unique(name, mark_as_used=False), value, own=True,
@@ -168,8 +168,9 @@ class Variable(NDArrayOperatorsMixin):
 
     def _setup(self, graph: Graph, name: str, value: np.ndarray, own: bool, trainable: bool,
                caching_device: Any, constraint: Callable | None,
-               synchronization: VariableSynchronization,
-               aggregation: VariableAggregation) -> None:
+               synchronization: VariableSynchronization, aggregation: VariableAggregation,
+               save_slice_info: SaveSliceInfo | None = None,
+               initializer_info: InitializerInfo | None = None) -> None:
         self._graph = graph
         self._op_name = name
         self._initial_value = value
@@ -181,8 +182,8 @@ class Variable(NDArrayOperatorsMixin):
         self._constraint = constraint
         self._synchronization = synchronization
         self._aggregation = aggregation
-        self._save_slice_info: SaveSliceInfo | None = None
-        self._initializer_info: InitializerInfo | None = None
+        self._save_slice_info = save_slice_info
+        self._initializer_info = initializer_info
 
     def _register(self, keys: list[Any]) -> None:
         """Claim the name and join the collections ``keys``."""
@@ -317,6 +318,14 @@ def collection_keys(collections: Sequence[Any] | None, trainable: bool) -> list[
     return keys
 
 
+def join_shards(shards: Sequence[Variable]) -> np.ndarray:
+    """The full value of a partitioned variable from its shards in offset order (a new
+    array)."""
+    info = shards[0].save_slice_info
+    axis = sliced_axis(info.full_shape, info.var_shape) if info is not None else None
+    return np.concatenate([v.numpy() for v in shards], axis=axis or 0)
+
+
 def check_shape(name: str, shape: tuple[int, ...], expected: Sequence[int | None]) -> None:
     """Raise unless ``shape`` matches ``expected`` (None matches any size)."""
     expected = tuple(expected)
@@ -395,8 +404,7 @@ class PartitionedVariable:
 
     def numpy(self) -> np.ndarray:
         """The full value: the shards concatenated (a new array)."""
-        axis = next((i for i, p in enumerate(self._partitions) if p > 1), 0)
-        return np.concatenate([v.numpy() for v in self._variables], axis=axis)
+        return join_shards(self._variables)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         value = self.numpy()
