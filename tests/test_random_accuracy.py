@@ -1,5 +1,6 @@
-"""Accuracy of the normal transform (design §3, doc §4): each output within 4 ulp of the same
-Box-Muller transform evaluated in high precision from the *same* Philox integers.
+"""Accuracy of the normal transform (docs/random-algorithms.md §3.3-§4): each output within
+4 ulp of the same Box-Muller transform evaluated in high precision from the *same* Philox
+integers.
 
 The integers come from tests/reference.py (words32/words64, which test_random_kat.py ties to
 the Random123 vectors). The "exact" value uses long double (or float64 where that suffices, or
