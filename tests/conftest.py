@@ -1,8 +1,27 @@
 """Shared fixtures."""
 
+import importlib.util
+import os
+
 import pytest
 
 import varshare as vs
+
+
+def _load_reference():
+    """Load tests/reference.py (the slow NumPy model of the random kernels) as a module.
+
+    It is loaded from the file next to this conftest, not imported by name, so no test needs
+    the tests folder on sys.path.
+    """
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.py")
+    spec = importlib.util.spec_from_file_location("varshare_tests_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REFERENCE = _load_reference()
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +29,15 @@ def graph():
     """Give every test a fresh default graph."""
     vs.reset_default_graph()
     return vs.get_default_graph()
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """The slow, obviously-correct NumPy reference of the random kernels (tests/reference.py)."""
+    return REFERENCE
+
+
+@pytest.fixture(params=REFERENCE.COMBOS, ids=["%s-%s" % c for c in REFERENCE.COMBOS])
+def combo(request):
+    """Each (distribution, dtype) pair the random contract defines, as `(kind, dtype)`."""
+    return request.param

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+import varshare as vs
 import varshare.random as vsr
 from varshare._init import initializers as vi
 from varshare._core.graph import Graph, set_random_seed
@@ -264,7 +265,7 @@ def test_constant_shard_is_the_slice_of_the_padded_whole():
 
 @pytest.mark.parametrize("fn, fill", [(vi.zeros_initializer, 0), (vi.ones_initializer, 1)])
 def test_zeros_and_ones_call_styles(fn, fill):
-    assert_bits_equal(fn([2, 3]), np.full((2, 3), fill, np.float32))            # document
+    assert_bits_equal(fn([2, 3]), np.full((2, 3), fill, np.float32))            # direct call
     assert_bits_equal(fn([2], "int32"), np.full(2, fill, np.int32))
     assert_bits_equal(fn()([2, 3]), np.full((2, 3), fill, np.float32))          # TF 1.x
     assert_bits_equal(fn(dtype="float64")([2]), np.full(2, fill, np.float64))
@@ -274,6 +275,15 @@ def test_zeros_and_ones_call_styles(fn, fill):
     assert_bits_equal(fn([2], dtype="float16", partition_info=info), np.full(2, fill, "f2"))
     assert fn([]).shape == ()
     assert fn(3).shape == (3,)
+
+
+@pytest.mark.parametrize("fn, fill", [(vi.zeros_initializer, 0), (vi.ones_initializer, 1)])
+def test_zeros_and_ones_as_get_variable_initializers(fn, fill):
+    """get_variable accepts the class itself as well as an instance."""
+    bare = vs.get_variable("bare", [2], initializer=fn)
+    made = vs.get_variable("made", [3], dtype=vs.int32, initializer=fn())
+    assert (bare.dtype, bare.numpy().tolist()) == (np.float32, [fill] * 2)
+    assert (made.dtype, made.numpy().tolist()) == (np.int32, [fill] * 3)
 
 
 # ----------------------------------------------------------------------- dtypes

@@ -1,5 +1,6 @@
-"""Accuracy of the normal transform (design §3, doc §4): each output within 4 ulp of the same
-Box-Muller transform evaluated in high precision from the *same* Philox integers.
+"""Accuracy of the normal transform (docs/random-algorithms.md §3.3-§4): each output within
+4 ulp of the same Box-Muller transform evaluated in high precision from the *same* Philox
+integers.
 
 The integers come from tests/reference.py (words32/words64, which test_random_kat.py ties to
 the Random123 vectors). The "exact" value uses long double (or float64 where that suffices, or
@@ -8,16 +9,11 @@ q = a >> 22 taken out as an exact sign/swap, so sin/cos are only ever evaluated 
 """
 
 import math
-import os
-import sys
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import reference  # noqa: E402
-
-import varshare.random as vr  # noqa: E402
+import varshare.random as vr
 
 
 LD = np.longdouble
@@ -95,14 +91,14 @@ def pair_positions(n, per_group):
     return cos, cos + 16
 
 
-def words32_pairs(n, seed, stream, offset):
+def words32_pairs(reference, n, seed, stream, offset):
     """(w1, w2, cos positions, sin positions) of elements offset .. offset+n-1."""
     w = reference.words32(np.arange(n, dtype=np.uint64) + np.uint64(offset), seed, stream)
     c, s = pair_positions(n, 64)
     return w[c], w[s], c, s
 
 
-def words64_pairs(n, seed, stream, offset):
+def words64_pairs(reference, n, seed, stream, offset):
     """(W1, W2, cos positions, sin positions) of elements offset .. offset+n-1."""
     W = reference.words64(np.arange(n, dtype=np.uint64) + np.uint64(offset), seed, stream)
     c, s = pair_positions(n, 32)
@@ -111,10 +107,10 @@ def words64_pairs(n, seed, stream, offset):
 
 # ----------------------------------------------------------------------------- float32
 
-def test_float32_normal_within_4_ulp():
+def test_float32_normal_within_4_ulp(reference):
     t = LD if HAVE_LD else np.float64      # float64 libm is ~2**-29 float32 ulp: enough here
     z = vr.normal(N, SEED, stream=STREAM, offset=OFFSET)
-    w1, w2, c, s = words32_pairs(N, SEED, STREAM, OFFSET)
+    w1, w2, c, s = words32_pairs(reference, N, SEED, STREAM, OFFSET)
     zc, zs = exact_pair_f32(w1, w2, t)
     err = np.maximum(ulp_error(z[c], zc, np.float32), ulp_error(z[s], zs, np.float32))
     worst = float(err.max())
@@ -122,18 +118,18 @@ def test_float32_normal_within_4_ulp():
     assert float(np.abs(z).max()) > 4.5    # tails present in the sample
 
 
-def test_float16_normal_correctly_rounded_from_float32():
+def test_float16_normal_correctly_rounded_from_float32(reference):
     t = LD if HAVE_LD else np.float64
     n = 2**18
     z = vr.normal(n, SEED, dtype="float16", stream=STREAM, offset=OFFSET)
-    w1, w2, c, s = words32_pairs(n, SEED, STREAM, OFFSET)
+    w1, w2, c, s = words32_pairs(reference, n, SEED, STREAM, OFFSET)
     zc, zs = exact_pair_f32(w1, w2, t)
     err = np.maximum(ulp_error(z[c], zc, np.float16), ulp_error(z[s], zs, np.float16))
     assert float(err.max()) <= 0.5 + 2.0**-8
 
 
 @pytest.mark.parametrize("seed,stream,g", W1_ZERO)
-def test_float32_largest_radius(seed, stream, g):
+def test_float32_largest_radius(seed, stream, g, reference):
     """w1 = 0: u = 2**-32 and |z| reaches sqrt(64 ln 2) = 6.6604 (not the 5.6-5.8 of 24-bit
     variants). The pair of this element is checked bit for bit and to 4 ulp."""
     assert int(reference.words32(np.uint64(g), seed, stream)) == 0 and g % 64 // 16 % 2 == 0
@@ -155,7 +151,7 @@ def test_float32_largest_radius(seed, stream, g):
 
 
 @pytest.mark.parametrize("seed,stream,g", W1_ONES)
-def test_float32_zero_radius(seed, stream, g):
+def test_float32_zero_radius(seed, stream, g, reference):
     assert int(reference.words32(np.uint64(g), seed, stream)) == 2**32 - 1 and g % 64 // 16 % 2 == 0
     for dtype in ("float32", "float16"):
         z = vr.normal(17, seed, dtype=dtype, stream=stream, offset=g)[::16]
@@ -165,7 +161,7 @@ def test_float32_zero_radius(seed, stream, g):
                                       exp.view(np.uint16 if dtype == "float16" else np.uint32))
 
 
-def test_float32_radius_extremes_reference():
+def test_float32_radius_extremes_reference(reference):
     """The documented radius (doc §3.3) at the ends of its range, to 4 ulp and the doc's 0.52."""
     t = LD if HAVE_LD else np.float64
     w1 = np.array([0, 1, 2, 3, 255, 256, 2**31, 2**32 - 3, 2**32 - 2, 2**32 - 1] +
@@ -177,7 +173,7 @@ def test_float32_radius_extremes_reference():
     assert ulp_error(r, ex, np.float32).max() <= 0.52
 
 
-def test_float32_radius_doc_claim_on_samples():
+def test_float32_radius_doc_claim_on_samples(reference):
     t = LD if HAVE_LD else np.float64
     w1 = np.random.default_rng(0).integers(0, 2**32, size=2**20, dtype=np.uint64).astype(np.uint32)
     r = reference.radius_f32(w1)
@@ -186,7 +182,7 @@ def test_float32_radius_doc_claim_on_samples():
     assert ulp_error(r, ex, np.float32).max() <= 0.52
 
 
-def test_float32_sincos_exhaustive():
+def test_float32_sincos_exhaustive(reference):
     """Doc §4: float32 sin/cos <= 1.7 ulp over all 2**24 angles. The quadrant map and the swap
     are exact (negation, exchange), so all angles reduce to the octant arguments
     rho = 0 .. 2**21: both polynomials there cover every angle."""
@@ -214,11 +210,11 @@ def _exact64_available():
 
 
 @pytest.mark.skipif(not _exact64_available(), reason="needs long double > 64 bits or mpmath")
-def test_float64_normal_within_4_ulp():
+def test_float64_normal_within_4_ulp(reference):
     n = N if HAVE_LD else 20000
     z = vr.normal(n, SEED, dtype="float64", stream=STREAM, offset=OFFSET)
     # the cosine element and the sine element 16 later share one block: W1 and W2
-    W1, W2, c, s = words64_pairs(n, SEED, STREAM, OFFSET)
+    W1, W2, c, s = words64_pairs(reference, n, SEED, STREAM, OFFSET)
     if HAVE_LD:
         zc, zs = exact_pair_f64(W1, W2, LD)
         err = np.maximum(ulp_error(z[c], zc, np.float64), ulp_error(z[s], zs, np.float64))
@@ -247,10 +243,10 @@ def _mp_ulp(pair, W1, W2):
 
 
 @pytest.mark.skipif(mpmath is None or not HAVE_LD, reason="needs mpmath and long double")
-def test_float64_long_double_exact_agrees_with_mpmath():
+def test_float64_long_double_exact_agrees_with_mpmath(reference):
     """Cross-check of the long-double "exact" values used above, on a small sample."""
     n = 416
-    W1, W2, _, _ = words64_pairs(n, SEED, STREAM, OFFSET)
+    W1, W2, _, _ = words64_pairs(reference, n, SEED, STREAM, OFFSET)
     zc, zs = exact_pair_f64(W1, W2, LD)
     for i in range(len(W1)):
         mc, ms = _mp_pair(int(W1[i]), int(W2[i]))
@@ -264,9 +260,9 @@ def test_float64_long_double_exact_agrees_with_mpmath():
 
 
 @pytest.mark.skipif(mpmath is None, reason="needs mpmath")
-def test_float64_normal_mpmath_sample():
+def test_float64_normal_mpmath_sample(reference):
     n = 2016
     z = vr.normal(n, 3, dtype="float64", stream=2**63, offset=2**40)
-    W1, W2, c, s = words64_pairs(n, 3, 2**63, 2**40)
+    W1, W2, c, s = words64_pairs(reference, n, 3, 2**63, 2**40)
     worst = max(_mp_ulp(z[[ci, si]], int(a), int(b)) for ci, si, a, b in zip(c, s, W1, W2))
     assert worst <= 4.0, worst

@@ -4,19 +4,12 @@ Everything is compared with the single-call, single-thread C-order result (which
 test_random_reference.py pins to the reference); a few spot checks go to the reference directly.
 """
 
-import os
-import sys
-
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import reference  # noqa: E402
-
-import varshare.random as vr  # noqa: E402
+import varshare.random as vr
 
 FUNCS = {"uniform": vr.uniform, "normal": vr.normal, "truncated_normal": vr.truncated_normal}
-COMBOS = reference.COMBOS
 PARAMS = {"uniform": (-2.0, 5.0), "int": (-1000, 1000), "normal": (0.5, 2.0), "truncated_normal": (-1.0, 0.5)}
 THRESHOLD = 2**15   # documented parallel threshold (approximate)
 
@@ -42,13 +35,10 @@ def assert_same(x, y):
     np.testing.assert_array_equal(bits(x), bits(y))
 
 
-combo_ids = ["%s-%s" % c for c in COMBOS]
-
-
 # ----------------------------------------------------------------------------- threads
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
-def test_threads(kind, dtype):
+def test_threads(combo):
+    kind, dtype = combo
     n = 3 * THRESHOLD + 12345
     base = gen(kind, n, 11, dtype, stream=3, offset=5, threads=1)
     for t in (2, 3, 4, 7):
@@ -58,7 +48,7 @@ def test_threads(kind, dtype):
 
 @pytest.mark.parametrize("kind,dtype", [("normal", "float32"), ("truncated_normal", "float64"), ("uniform", "int64")],
                          ids=lambda x: str(x))
-def test_threads_match_reference(kind, dtype):
+def test_threads_match_reference(kind, dtype, reference):
     n = 2 * THRESHOLD + 7
     a, b = params(kind, dtype)
     exp = reference.full_array(kind, n, 2**64 - 1, 2**32 + 1, 2**32 + 3, dtype, a, b)
@@ -114,17 +104,17 @@ def test_every_element_written(kind, dtype, threads):
 
 # ----------------------------------------------------------------------------- offsets and splits
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
-def test_block_boundaries(kind, dtype):
+def test_block_boundaries(combo):
     """Sizes 1..9 at offsets 0..7 (every lane alignment of 2- and 4-element blocks)."""
+    kind, dtype = combo
     whole = gen(kind, 32, 2**63 + 9, dtype, stream=2**32 + 2)
     for off in range(8):
         for n in range(0, 10):
             assert_same(gen(kind, n, 2**63 + 9, dtype, stream=2**32 + 2, offset=off), whole[off:off + n])
 
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
-def test_chunk_splits(kind, dtype):
+def test_chunk_splits(combo):
+    kind, dtype = combo
     n = 100_003
     whole = gen(kind, n, 42, dtype, threads=2)
     cuts = [0, 1, 2, 5, 8, 4095, 4097, 33_333, 65_536, 65_539, 99_999, n]
@@ -132,8 +122,8 @@ def test_chunk_splits(kind, dtype):
     assert_same(np.concatenate(parts), whole)
 
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
-def test_offset_is_a_shift(kind, dtype):
+def test_offset_is_a_shift(combo):
+    kind, dtype = combo
     whole = gen(kind, 5000, 8, dtype, stream=2**40)
     for off in (1, 2, 3, 4, 5, 6, 7, 64, 1001, 4999):
         assert_same(gen(kind, 5000 - off, 8, dtype, stream=2**40, offset=off), whole[off:])
@@ -144,8 +134,8 @@ def test_offset_is_a_shift(kind, dtype):
             assert_same(gen(kind, 40 - d, 8, dtype, offset=base + d), w[d:])
 
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
-def test_shape_only_reshapes(kind, dtype):
+def test_shape_only_reshapes(combo):
+    kind, dtype = combo
     flat = gen(kind, 2 * 3 * 5 * 7, 3, dtype, offset=9)
     for shape in [(210,), (2, 105), (7, 30), (2, 3, 5, 7), (1, 210, 1), [6, 35]]:
         assert_same(gen(kind, shape, 3, dtype, offset=9), flat.reshape(shape))
@@ -185,9 +175,9 @@ def _layouts(shape, dtype, tmp_path):
     yield "memmap-F", mmf
 
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
 @pytest.mark.parametrize("shape", [(37,), (13, 11), (3, 5, 7), (2, 3, 4, 5), (300, 257)], ids=str)
-def test_out_layouts(kind, dtype, shape, tmp_path):
+def test_out_layouts(combo, shape, tmp_path):
+    kind, dtype = combo
     expected = gen(kind, shape, 99, dtype, offset=3)
     for name, out in _layouts(shape, dtype, tmp_path):
         if out.shape != shape:
@@ -199,8 +189,8 @@ def test_out_layouts(kind, dtype, shape, tmp_path):
             assert_same(np.ascontiguousarray(out), expected)
 
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
-def test_out_large_parallel_strided(kind, dtype, tmp_path):
+def test_out_large_parallel_strided(combo, tmp_path):
+    kind, dtype = combo
     shape = (150, 401)   # > threshold, odd widths
     expected = gen(kind, shape, 7, dtype, threads=1)
     for name, out in _layouts(shape, dtype, tmp_path):
@@ -219,8 +209,8 @@ def test_out_strided_does_not_touch_gaps():
     assert_same(np.ascontiguousarray(view), vr.normal(view.shape, 5))
 
 
-def test_out_dtype_defaults_to_out():
-    for kind, dtype in COMBOS:
+def test_out_dtype_defaults_to_out(reference):
+    for kind, dtype in reference.COMBOS:
         if np.dtype(dtype).kind == "i":
             out = np.empty(50, dtype)
             res = FUNCS[kind](50, 4, -9, 9, out=out)
@@ -250,9 +240,9 @@ SLICES = [slice(0, 1), slice(1, 3), slice(2, None), slice(None, 3), slice(-3, No
           slice(None, None), slice(3, 3), slice(None, -2), slice(1, 100), slice(-100, 2)]
 
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_window_each_axis(kind, dtype, shape):
+def test_window_each_axis(combo, shape):
+    kind, dtype = combo
     full = gen(kind, shape, 31, dtype, offset=5)
     for axis in range(len(shape)):
         for sl in SLICES:
@@ -261,9 +251,9 @@ def test_window_each_axis(kind, dtype, shape):
             assert_same(got, full[window])
 
 
-@pytest.mark.parametrize("kind,dtype", COMBOS, ids=combo_ids)
 @pytest.mark.parametrize("shape", SHAPES[1:], ids=str)
-def test_window_hyperrectangles(kind, dtype, shape):
+def test_window_hyperrectangles(combo, shape):
+    kind, dtype = combo
     full = gen(kind, shape, 2**64 - 2, dtype, stream=2**33)
     rng = np.random.default_rng(len(shape))
     for _ in range(12):
@@ -298,7 +288,7 @@ def test_window_step_one_and_list_equivalents():
     assert_same(vr.normal((6, 8), 3, window=(slice(1, 5, 1), slice(2, 7, None))), full[1:5, 2:7])
 
 
-def test_window_of_huge_array_is_cheap():
+def test_window_of_huge_array_is_cheap(reference):
     """A window of a 2**40-element array: generated in time/memory proportional to the window."""
     shape = (2**20, 2**20)
     window = (slice(2**19 + 5, 2**19 + 8), slice(2**20 - 9, None))

@@ -35,6 +35,7 @@ def test_invalid_scales(regularizer):
 
 
 def test_no_regularizer_overrides_the_scope_default():
+    assert vs.no_regularizer(np.ones(3)) is None
     with vs.variable_scope("s", regularizer=vs.l1_regularizer(1.0)):
         vs.get_variable("a", [2], initializer=np.ones)
         vs.get_variable("b", [2], initializer=np.ones, regularizer=vs.no_regularizer)

@@ -49,13 +49,23 @@ def test_unique_name_is_used_as_is():
         vs.make_template("tm", make_w, unique_name_="u")()
 
 
-def test_kwargs_are_bound():
-    def scaled(x, scalar_name):
-        return x * vs.get_variable(scalar_name, [], initializer=lambda s, dtype=None: 2.0)
+def scaled(x, scalar_name):
+    return x * vs.get_variable(scalar_name, [], initializer=lambda s, dtype=None: 2.0)
 
+
+def test_kwargs_are_bound():
     template = vs.make_template("scale", scaled, scalar_name="y")
     assert template(3.0) == 6.0 and template(4.0) == 8.0
     assert [v.name for v in template.variables] == ["scale/y:0"]
+
+
+def test_later_calls_cannot_create_a_differently_named_variable():
+    template = vs.make_template("scale", scaled)
+    assert template(3.0, scalar_name="y") == 6.0
+    assert template(4.0, scalar_name="y") == 8.0
+    with pytest.raises(ValueError, match="Variable scale/z does not exist"):
+        template(1.0, scalar_name="z")  # Every call after the first one only reuses.
+    assert [v.name for v in vs.global_variables()] == ["scale/y:0"]
 
 
 def test_nested_templates():
@@ -156,7 +166,10 @@ def test_custom_getter_applies_to_every_call():
 
 def test_reentering_the_definition_scope_with_reuse_shares():
     with vs.variable_scope("scope") as scope:
-        (w1, _) = vs.make_template("tm", make_w)()
+        first = vs.make_template("tm", make_w)
+        (w1, _) = first()
     with vs.variable_scope(scope, reuse=True):
-        (w2, _) = vs.make_template("tm", make_w)()
-    assert w1 is w2
+        second = vs.make_template("tm", make_w)
+        (w2, _) = second()
+    assert w1 is w2 and first.variables == second.variables == [w1]
+    assert [v.name for v in vs.global_variables()] == ["scope/tm/w:0"]

@@ -146,7 +146,7 @@ def test_second_positional_argument():
         assert tf1_style.initializer is not None and tf1_style.reuse is False
     with vs.variable_scope(None, "d") as by_default_name:
         assert by_default_name.name == "d"
-    with vs.variable_scope("a", True) as reusing:  # The document's signature.
+    with vs.variable_scope("a", True) as reusing:  # Older signature: (name, reuse, ...).
         assert reusing.reuse is True
     with vs.variable_scope("a", vs.AUTO_REUSE, const(5.0)) as auto:
         assert auto.reuse is vs.AUTO_REUSE
@@ -156,12 +156,14 @@ def test_second_positional_argument():
 
 
 def test_variable_op_scope():
-    with vs.variable_op_scope([], None, default_name="MyOp") as scope:
-        assert scope.name == "MyOp" and name_scope() == "MyOp"
-    with vs.variable_op_scope([], None, default_name="MyOp") as scope:
-        assert scope.name == "MyOp_1"
-    with vs.variable_op_scope([], "given", default_name="MyOp") as scope:
-        assert scope.name == "given"
+    def my_op(a, b, scope=None):
+        with vs.variable_op_scope([a, b], scope, default_name="MyOp") as scope:
+            return scope.name, name_scope(), get("c").name
+
+    assert my_op(1.0, 2.0) == ("MyOp", "MyOp", "MyOp/c:0")
+    assert my_op(1.0, 2.0) == ("MyOp_1", "MyOp_1", "MyOp_1/c:0")
+    assert my_op(1.0, 2.0, scope="given") == ("given", "given", "given/c:0")
+    assert [v.name for v in vs.global_variables()] == ["MyOp/c:0", "MyOp_1/c:0", "given/c:0"]
 
 
 def test_variable_scope_argument_errors():
@@ -197,6 +199,17 @@ def test_reuse_defaults_to_false_and_is_inherited():
             assert b.reuse is True
             with vs.variable_scope("c", reuse=False) as c:  # False means inherit.
                 assert c.reuse is True
+
+
+def test_reuse_returns_the_existing_variable_without_a_shape():
+    with vs.variable_scope("foo"):
+        v = get("v")
+    with vs.variable_scope("foo", reuse=True):
+        assert vs.get_variable("v") is v
+    with vs.variable_scope("bar") as bar:
+        w = get("w")
+        bar.reuse_variables()  # Reuse is on for the rest of this block.
+        assert vs.get_variable("w") is w and vs.get_variable("w", [1]) is w
 
 
 def test_creating_an_existing_variable_fails():
