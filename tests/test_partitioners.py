@@ -13,11 +13,6 @@ from varshare._init.partitioners import (
     fixed_size_partitioner, min_max_variable_partitioner, variable_axis_size_partitioner)
 
 STRING = np.dtype(object)
-TF_INDEX_ERROR = pytest.mark.xfail(
-    strict=True, raises=ValueError,
-    reason="TF 2.21.0 raises IndexError for an axis outside the shape here; varshare raises "
-           "ValueError (an error deriving from both would match TF and keep the message)")
-
 
 # -------------------------------------------------------------------------- fixed_size_partitioner
 
@@ -224,7 +219,6 @@ def test_axis_outside_the_shape_is_rejected(partitioner):
         partitioner([10, 4], np.float32)
 
 
-@TF_INDEX_ERROR
 @pytest.mark.parametrize("partitioner", AXIS_OUTSIDE)
 def test_axis_outside_the_shape_is_an_index_error_as_in_tf(partitioner):
     with pytest.raises(IndexError):
@@ -349,18 +343,12 @@ def test_empty_axis_gives_zero_partitions():
     assert vs.global_variables() == []
 
 
-@pytest.mark.xfail(strict=True, reason="TF 2.21.0 rejects a shard that starts at or past the end "
-                                        "of the axis (ValueError 'Expected 0 <= offset < shape'); "
-                                        "varshare creates empty shards")
 def test_more_partitions_than_rows_is_rejected():
     with pytest.raises(ValueError, match="offset"):
         vs.get_variable("p", [3, 2], initializer=row_index,
                         partitioner=lambda shape, dtype: [4, 1])
 
 
-@pytest.mark.xfail(strict=True, reason="TF 2.21.0 rejects partitioning a variable with a "
-                                        "zero-length dimension (ValueError 'Expected 0 <= offset "
-                                        "< shape'); varshare creates zero-size shards")
 @pytest.mark.parametrize("shape, partitions", [
     ([3, 0], [3, 1]), ([3, 0], [1, 1]), ([0, 3], [1, 1]),
 ], ids=["split-rows-of-empty-columns", "unsplit-empty-columns", "unsplit-empty-rows"])

@@ -18,7 +18,7 @@ Variable layer/w already exists, disallowed. Did you mean to set reuse=True or r
 from __future__ import annotations
 
 __all__ = ["VarshareError", "VariableReuseError", "VariableSharingError", "PartitionError",
-           "ScopeError", "DTypeError", "CheckpointError"]
+           "AxisError", "ScopeError", "DTypeError", "CheckpointError"]
 
 
 class VarshareError(Exception):
@@ -43,6 +43,14 @@ class PartitionError(VarshareError, ValueError):
 
     For example a partitioner that slices more than one axis, or a variable asked for
     with a partitioner whose name already holds an unpartitioned variable.
+    """
+
+
+class AxisError(VarshareError, ValueError, IndexError):
+    """An axis outside the shape, e.g. ``fixed_size_partitioner(2, axis=2)`` for a matrix.
+
+    Both an ``IndexError`` (what TF 1.x's partitioners raise) and a ``ValueError`` (what
+    NumPy's ``AxisError`` also is).
     """
 
 

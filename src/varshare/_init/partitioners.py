@@ -11,6 +11,7 @@ import math
 from typing import Any, Callable, Sequence
 
 from varshare._core.dtypes import as_dtype
+from varshare.errors import AxisError
 
 __all__ = ["fixed_size_partitioner", "variable_axis_size_partitioner",
            "min_max_variable_partitioner"]
@@ -21,7 +22,7 @@ Partitioner = Callable[..., list[int]]
 def _axis_length(shape: Sequence[int], axis: int) -> int:
     """The length of ``shape`` along ``axis`` (negative axes count from the end)."""
     if not -len(shape) <= axis < len(shape):
-        raise ValueError(
+        raise AxisError(
             f"Cannot partition variable along axis {axis} when shape is only {tuple(shape)}")
     return shape[axis]
 

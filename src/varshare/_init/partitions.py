@@ -108,7 +108,11 @@ class Shard(NamedTuple):
 
 def shard_layout(name: str, shape: tuple[int, ...], partitions: Sequence[int]) -> list[Shard]:
     """The shards of variable ``name`` cut by ``partitions``, as TF cuts them: ``name/part_i``
-    in order along the partitioned axis, the first ``size % n`` one element longer."""
+    in order along the partitioned axis, the first ``size % n`` one element longer.
+
+    Every shard must start inside the variable, as TF requires: no empty shards, and no
+    partitioning of a variable with a zero-length axis.
+    """
     axis = next((i for i, p in enumerate(partitions) if p > 1), 0)
     n = partitions[axis]
     small, extra = divmod(shape[axis], n)
@@ -116,6 +120,11 @@ def shard_layout(name: str, shape: tuple[int, ...], partitions: Sequence[int]) -
     for i in range(n):
         size = small + (i < extra)
         start = (0,) * axis + (offset,) + (0,) * (len(shape) - axis - 1)
+        for o, d in zip(start, shape):
+            if not 0 <= o < d:
+                raise PartitionError(
+                    f"Expected 0 <= offset < shape but found offset={o}, shape={d} for "
+                    f"var_offset={list(start)}, full_shape={list(shape)}")
         shards.append(Shard(f"{name}/part_{i}", shape[:axis] + (size,) + shape[axis + 1:],
                             PartitionInfo(shape, start)))
         offset += size
