@@ -1,5 +1,5 @@
 """``python -m varshare [info|bench|demo]``; see ``python -m varshare --help``."""
 
-from varshare._edges.cli import main
+from varshare._cli import main
 
 main()

@@ -37,6 +37,7 @@ import numpy as np
 from varshare._core.graph import Graph
 from varshare._init.recipe import Recipe
 from varshare._edges.checkpoint_names import VariableLike, by_name, full_value
+from varshare._scope.variables import Variable
 
 if TYPE_CHECKING:
     import dask.array
@@ -96,10 +97,20 @@ def _from_parts(name: str, parts: list, chunks: Chunks, threads: int | None
                 ) -> dask.array.Array:
     import dask.array as da
 
-    recipe = Recipe.of_variable(parts[0])
+    recipe = _recipe_of(parts[0])
     if recipe is None:
         return da.from_array(full_value(parts), chunks=chunks, name=False)
     return _from_recipe(recipe, chunks, name, threads)
+
+
+def _recipe_of(variable: Variable) -> Recipe | None:
+    """The recipe of ``variable`` (of the whole, for a shard) if ``get_variable`` made it
+    from an initializer that takes ``partition_info``; else None."""
+    info = variable.initializer_info
+    if info is None:
+        return None
+    full = variable.shape if info.partition_info is None else info.partition_info.full_shape
+    return Recipe(info.initializer, full, variable.dtype, info.seeds)
 
 
 def _from_recipe(recipe: Recipe, chunks: Chunks, name: str | None, threads: int | None

@@ -18,7 +18,7 @@ class GraphKeys:
     """Standard collection names, as in TF 1.x."""
 
     GLOBAL_VARIABLES = "variables"
-    VARIABLES = GLOBAL_VARIABLES  # The document's name for GLOBAL_VARIABLES.
+    VARIABLES = GLOBAL_VARIABLES  # TF 1.x's older name for GLOBAL_VARIABLES.
     LOCAL_VARIABLES = "local_variables"
     MODEL_VARIABLES = "model_variables"
     TRAINABLE_VARIABLES = "trainable_variables"

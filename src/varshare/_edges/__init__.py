@@ -1,1 +1,1 @@
-"""Private parts of the edges: the command line, out-of-core files, checkpoint names."""
+"""Private parts of the edges: out-of-core files and checkpoint names."""

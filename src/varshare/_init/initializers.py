@@ -149,7 +149,7 @@ def _array_or_initializer(cls: type[_Fill], shape: object, dtype: DTypeLike
 def zeros_initializer(shape=None, dtype=None, partition_info=None):
     """An all-zeros array, or an initializer of them.
 
-    ``zeros_initializer(shape, dtype)`` returns the array (the document's style);
+    ``zeros_initializer(shape, dtype)`` returns the array (shape first);
     ``zeros_initializer()`` or ``zeros_initializer(dtype)`` returns an initializer (TF 1.x).
     The function itself also works as ``initializer=``.
     """
@@ -159,7 +159,7 @@ def zeros_initializer(shape=None, dtype=None, partition_info=None):
 def ones_initializer(shape=None, dtype=None, partition_info=None):
     """An all-ones array, or an initializer of them.
 
-    ``ones_initializer(shape, dtype)`` returns the array (the document's style);
+    ``ones_initializer(shape, dtype)`` returns the array (shape first);
     ``ones_initializer()`` or ``ones_initializer(dtype)`` returns an initializer (TF 1.x).
     The function itself also works as ``initializer=``.
     """

@@ -19,7 +19,6 @@ from varshare._init.partitions import PartitionInfo
 from varshare._core.checks import as_shape
 from varshare._core.graph import get_default_graph
 from varshare._core.seeding import random_algorithm, replaying
-from varshare._scope.variables import Variable
 
 
 def windowable(initializer: Callable) -> bool:
@@ -53,16 +52,6 @@ class Recipe(NamedTuple):
             recipe._call((0,) * len(shape), (0,) * len(shape))
             recipe.seeds.update(seeds)
         return recipe
-
-    @classmethod
-    def of_variable(cls, variable: Variable) -> Recipe | None:
-        """The recipe of ``variable`` (of the whole, for a shard) if ``get_variable`` made
-        it from an initializer that takes ``partition_info``; else None."""
-        info = variable.initializer_info
-        if info is None:
-            return None
-        full = variable.shape if info.partition_info is None else info.partition_info.full_shape
-        return cls(info.initializer, full, variable.dtype, info.seeds)
 
     def window(self, start: Sequence[int], shape: Sequence[int]) -> np.ndarray:
         """The block of ``shape`` at ``start`` of the full array (a new array)."""

@@ -211,7 +211,7 @@ def _tf1_arguments(name_or_scope, default_name=None, values=None, initializer=No
     return locals()
 
 
-def _document_arguments(name_or_scope, reuse=None, initializer=None, regularizer=None,
+def _legacy_positional_arguments(name_or_scope, reuse=None, initializer=None, regularizer=None,
                         caching_device=None, partitioner=None, custom_getter=None, dtype=None,
                         *, default_name=None, values=None, use_resource=None, constraint=None,
                         auxiliary_name_scope=True):
@@ -228,7 +228,7 @@ class variable_scope:  # noqa: N801 (TF's name)
 
     Both TF signatures are accepted: ``variable_scope(name_or_scope, reuse, initializer,
     regularizer, caching_device, partitioner, custom_getter, dtype)`` when the second
-    positional argument is a bool or ``AUTO_REUSE`` (the document's), else TF 1.x's
+    positional argument is a bool or ``AUTO_REUSE`` (the older positional form), else TF 1.x's
     ``variable_scope(name_or_scope, default_name=None, values=None, initializer=None,
     regularizer=None, caching_device=None, partitioner=None, custom_getter=None,
     reuse=None, dtype=None, use_resource=None, constraint=None,
@@ -254,8 +254,8 @@ class variable_scope:  # noqa: N801 (TF's name)
 
     def __init__(self, name_or_scope: str | VariableScope | None, *args: Any,
                  **kwargs: Any) -> None:
-        document = bool(args) and _is_reuse(args[0])
-        arguments = (_document_arguments if document else _tf1_arguments)(
+        legacy = bool(args) and _is_reuse(args[0])
+        arguments = (_legacy_positional_arguments if legacy else _tf1_arguments)(
             name_or_scope, *args, **kwargs)
         if arguments["default_name"] is None and name_or_scope is None:
             raise TypeError("If default_name is None then name_or_scope is required")

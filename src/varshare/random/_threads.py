@@ -1,6 +1,6 @@
 """How many threads a fill uses.
 
-Policy (design §3), first match wins:
+Policy, first match wins:
 
 1. the ``threads=`` argument of the call;
 2. the process-wide :func:`set_num_threads` value;
