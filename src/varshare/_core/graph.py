@@ -8,6 +8,7 @@ import threading
 from typing import Any, Iterable, Iterator
 
 from varshare._core.seeding import SeedState
+from varshare.errors import ScopeError
 
 # TF's op-name rules: a root scope may not start with '_', '-', '/' or '\'.
 _VALID_ROOT_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
@@ -170,7 +171,7 @@ class Graph:
         valid = _VALID_SCOPE_NAME if state.name_stack else _VALID_ROOT_NAME
         if not valid.match(name):
             kind = "scope" if state.name_stack else "root scope"
-            raise ValueError(f"'{name}' is not a valid {kind} name. "
+            raise ScopeError(f"'{name}' is not a valid {kind} name. "
                              f"It has to match the pattern: {valid.pattern}")
         state.name_stack = name[:-1] if name.endswith("/") else self.unique_name(name)
         return state.name_stack + "/"
@@ -226,7 +227,7 @@ class name_scope:  # noqa: N801 (TF's name)
 
     def __enter__(self) -> str:
         if self._name is None and self._values is not None:
-            raise ValueError("At least one of name and default_name must be provided.")
+            raise ScopeError("At least one of name and default_name must be provided.")
         self._scope = get_default_graph().name_scope(self._name)
         return self._scope.__enter__()
 

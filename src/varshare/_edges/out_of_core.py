@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from varshare._core import checks
 from varshare._init.recipe import Recipe
 
 WINDOW_BYTES = 64 << 20
@@ -84,10 +85,7 @@ def initialize_into(out: np.ndarray, initializer: Callable, *,
     count as the process's (file-backed, reclaimable) memory while it stays mapped:
     use :func:`init_to_file` to keep that flat too.  Arguments as :func:`init_to_file`.
     """
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy array, got {type(out).__name__}")
-    if not out.flags.writeable:
-        raise ValueError("out is read-only")
+    checks.check_array(out)
     recipe = Recipe.of(initializer, out.shape, out.dtype)
 
     def write(start: tuple[int, ...], block: np.ndarray) -> None:
@@ -111,8 +109,7 @@ def _pwrite(fd: int, block: np.ndarray, position: int) -> None:
 def _fill(recipe: Recipe, write: Callable[[tuple[int, ...], np.ndarray], None],
           window_bytes: int, progress: bool, label: str) -> None:
     """Compute every window of ``recipe`` in C order and ``write(start, block)`` it."""
-    if isinstance(window_bytes, bool) or not isinstance(window_bytes, int) or window_bytes < 1:
-        raise ValueError(f"window_bytes must be a positive int, got {window_bytes!r}")
+    window_bytes = checks.as_count(window_bytes, "window_bytes", minimum=1)
     bar = _Progress(math.prod(recipe.shape) * recipe.dtype.itemsize, progress, label)
     try:
         for start, shape in windows(recipe.shape, recipe.dtype.itemsize, window_bytes):

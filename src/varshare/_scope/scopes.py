@@ -13,6 +13,7 @@ from varshare._core import dtypes as _dtypes
 from varshare._core.graph import Graph, get_default_graph
 from varshare._scope.store import VariableLike, VariableStore, get_variable_store
 from varshare._scope.variables import VariableAggregation, VariableSynchronization
+from varshare.errors import ScopeError
 
 
 class _ReuseMode(enum.Enum):
@@ -261,7 +262,7 @@ class variable_scope:  # noqa: N801 (TF's name)
             raise TypeError("If default_name is None then name_or_scope is required")
         reuse = arguments["reuse"]
         if not (reuse is None or _is_reuse(reuse)):
-            raise ValueError("The reuse parameter must be True or False or None.")
+            raise ScopeError("The reuse parameter must be True or False or None.")
         if not isinstance(arguments["auxiliary_name_scope"], bool):
             raise TypeError(f"The auxiliary_name_scope must be `True` or `False`, while get "
                             f"{arguments['auxiliary_name_scope']}")
@@ -282,7 +283,7 @@ class variable_scope:  # noqa: N801 (TF's name)
     def __enter__(self) -> VariableScope:
         scope = self._name_or_scope
         if scope is None and self._reuse is True:
-            raise ValueError("reuse=True cannot be used without a name_or_scope")
+            raise ScopeError("reuse=True cannot be used without a name_or_scope")
         if scope is not None and not isinstance(scope, (str, VariableScope)):
             raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")
         graph = get_default_graph()

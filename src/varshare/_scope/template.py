@@ -8,6 +8,7 @@ from typing import Any, Callable
 from varshare._core.graph import GraphKeys, get_collection, get_collection_ref
 from varshare._scope.scopes import (
     VariableScope, _scope_only, _unique_variable_scope, variable_scope)
+from varshare.errors import VariableReuseError
 
 
 class Template:
@@ -48,7 +49,7 @@ class Template:
             count = len(trainable)
             result = self._func(*args, **kwargs)
             if len(trainable) != count:
-                raise ValueError(f"Trainable variable created when calling a template after "
+                raise VariableReuseError(f"Trainable variable created when calling a template after "
                                  f"the first time, perhaps you used Variable when you meant "
                                  f"get_variable: {trainable[count:]}")
             return result
