@@ -173,9 +173,10 @@ def demo() -> None:
     embedding = vs.get_variable("embedding", [10_000, 64], initializer=init,
                                 partitioner=vs.fixed_size_partitioner(4))
     whole = init((10_000, 64), "float32")
+    assert isinstance(embedding, vs.PartitionedVariable)
+    rows = slice(0, 0)
     for shard in embedding:
-        info = shard.save_slice_info
-        rows = slice(info.var_offset[0], info.var_offset[0] + info.var_shape[0])
+        rows = slice(rows.stop, rows.stop + shard.shape[0])
         print(f"  {shard.name:<24} rows {rows.start:>5}:{rows.stop:<5} == slice:",
               np.array_equal(shard.numpy(), whole[rows]))
 

@@ -126,8 +126,8 @@ def _from_recipe(recipe: Recipe, chunks: Chunks, name: str | None, threads: int 
                          name=f"{name or 'varshare-init'}-{tokenize(recipe, chunks)}")
 
 
-def _block(recipe: Recipe, threads: int | None, block_info: dict | None = None) -> np.ndarray:
-    info = block_info[None]
+def _block(recipe: Recipe, threads: int | None, block_info: dict) -> np.ndarray:
+    info = block_info[None]        # map_blocks passes it: the block's place in the array
     with _thread_limit(threads):
         return recipe.window([lo for lo, _ in info["array-location"]], info["chunk-shape"])
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
+from types import ModuleType
 
 import numpy as np
 
@@ -64,8 +65,10 @@ def save(path: str | os.PathLike, variables: Iterable[VariableLike] | None = Non
     for name, parts in groups.items():
         if slices and parts[0].save_slice_info is not None:
             for part in parts:
+                info = part.save_slice_info
+                assert info is not None                 # by_name never mixes the two kinds
                 arrays[part.op.name] = part.numpy()
-                specs[part.op.name] = {"name": name, "spec": part.save_slice_info.spec}
+                specs[part.op.name] = {"name": name, "spec": info.spec}
         else:
             arrays[name] = full_value(parts)
     arrays = {k: np.asarray(v, order="C") for k, v in arrays.items()}  # keeps 0-d arrays
@@ -74,7 +77,8 @@ def save(path: str | os.PathLike, variables: Iterable[VariableLike] | None = Non
     try:
         if suffix == ".npz":
             with open(partial, "wb") as f:
-                np.savez(f, **arrays, **{_METADATA_KEY: np.array(metadata)})
+                # (NumPy's stub types **arrays against its allow_pickle keyword.)
+                np.savez(f, **arrays, **{_METADATA_KEY: np.array(metadata)})  # type: ignore[arg-type]
         else:
             _safetensors().numpy.save_file(arrays, partial, metadata={_METADATA_KEY: metadata})
         os.replace(partial, path)
@@ -139,7 +143,7 @@ def _suffix(path: str) -> str:
     return suffix
 
 
-def _safetensors():
+def _safetensors() -> ModuleType:
     try:
         import safetensors.numpy
     except ImportError as err:

@@ -32,7 +32,7 @@ PartialShape = Union[tuple[Union[int, None], ...], None]
 Window = Union[slice, Sequence[slice], None]
 
 
-def as_int(x: object, name: str) -> int:
+def as_int(x: Any, name: str) -> int:
     """``x`` as a Python int; bools and non-integers are a TypeError."""
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{name} must be an int, got bool")

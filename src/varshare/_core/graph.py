@@ -40,7 +40,7 @@ class _ThreadState(threading.local):
 
     def __init__(self) -> None:
         self.name_stack = ""
-        self.variable_scope = None  # Owned by _variable_scope: the current VariableScope.
+        self.variable_scope: Any = None  # The current VariableScope (the scopes module's).
         self.scope_counts: dict[str, int] = {}  # Openings per variable-scope name.
 
 
@@ -56,7 +56,7 @@ class Graph:
         self._collections: dict[Any, list] = {}
         self._names_in_use: dict[str, int] = {}
         self._thread = _ThreadState()
-        self._variable_store = None  # Created by the store module on first use.
+        self._variable_store: Any = None  # A VariableStore, made by the store module on first use.
         self.seeds = SeedState(random_algorithm)  # read and changed by varshare._core.seeding
 
     @property
@@ -232,6 +232,7 @@ class name_scope:  # noqa: N801 (TF's name)
         return self._scope.__enter__()
 
     def __exit__(self, *exc_info: Any) -> Any:
+        assert self._scope is not None, "name_scope exited before it was entered"
         return self._scope.__exit__(*exc_info)
 
 

@@ -38,8 +38,7 @@ def by_name(variables: Iterable[VariableLike] | None = None, *, graph: Graph | N
             if group:
                 if (info is None) != (group[0].save_slice_info is None):
                     raise ValueError(f"Mixing slices and non-slices with the same name: {name}")
-                if info is None or any(p.save_slice_info.var_offset == info.var_offset
-                                       for p in group):
+                if info is None or any(p.save_slice_info == info for p in group):
                     raise ValueError(f"At least two variables have the same name: {name}")
             group.append(part)
     for group in groups.values():

@@ -100,7 +100,7 @@ def initialize_into(out: np.ndarray, initializer: Callable, *,
 def _pwrite(fd: int, block: np.ndarray, position: int) -> None:
     """Write ``block``'s C-order bytes at ``position`` (writes, not a mapping: no page
     faults, and the file's pages never count as this process's memory)."""
-    data = memoryview(np.asarray(block, order="C")).cast("B")
+    data = np.ascontiguousarray(block).data.cast("B")
     while data:
         written = os.pwrite(fd, data, position)
         data, position = data[written:], position + written

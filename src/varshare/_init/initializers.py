@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -42,7 +42,7 @@ __all__ = [
     "glorot_normal_initializer", "orthogonal_initializer",
 ]
 
-Shape = Sequence[int]
+Shape = checks.ShapeLike
 DTypeLike = Any  # anything varshare._core.dtypes.as_dtype accepts
 
 # TF's truncation correction: stddev of a standard normal truncated to [-2, 2].
@@ -85,7 +85,7 @@ class Initializer:
     dtype: np.dtype
 
     # Checks a dtype given to the constructor or at call time; subclasses narrow it.
-    _check_dtype = staticmethod(as_dtype)
+    _check_dtype: Callable[[DTypeLike], np.dtype] = staticmethod(as_dtype)
 
     def __call__(self, shape: Shape, dtype: DTypeLike = None,
                  partition_info: PartitionInfo | None = None) -> np.ndarray:
@@ -110,10 +110,11 @@ class _Fill(Initializer):
     def __init__(self, dtype: DTypeLike = np.float32):
         self.dtype = self._check_dtype(dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
         return np.full(_as_shape(shape), self._value, self._dtype(dtype))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"dtype": self.dtype.name}
 
 
@@ -136,17 +137,17 @@ def _is_shape(value: object) -> bool:
         isinstance(value, numbers.Integral) and not isinstance(value, bool))
 
 
-def _array_or_initializer(cls: type[_Fill], shape: object, dtype: DTypeLike
+def _array_or_initializer(cls: type[_Fill], shape: Any, dtype: DTypeLike
                           ) -> np.ndarray | _Fill:
     if shape is not None and _is_shape(shape):
-        shape = (shape,) if isinstance(shape, numbers.Integral) else shape
         return cls(np.float32 if dtype is None else dtype)(shape)
     # TF 1.x style: the only positional argument (if any) is the dtype.
     dtype = shape if dtype is None else dtype
     return cls(np.float32 if dtype is None else dtype)
 
 
-def zeros_initializer(shape=None, dtype=None, partition_info=None):
+def zeros_initializer(shape: Any = None, dtype: DTypeLike = None,
+                      partition_info: PartitionInfo | None = None) -> np.ndarray | Initializer:
     """An all-zeros array, or an initializer of them.
 
     ``zeros_initializer(shape, dtype)`` returns the array (shape first);
@@ -156,7 +157,8 @@ def zeros_initializer(shape=None, dtype=None, partition_info=None):
     return _array_or_initializer(Zeros, shape, dtype)
 
 
-def ones_initializer(shape=None, dtype=None, partition_info=None):
+def ones_initializer(shape: Any = None, dtype: DTypeLike = None,
+                     partition_info: PartitionInfo | None = None) -> np.ndarray | Initializer:
     """An all-ones array, or an initializer of them.
 
     ``ones_initializer(shape, dtype)`` returns the array (shape first);
@@ -216,7 +218,9 @@ class Constant(Initializer):
         values = values.astype(dtype).ravel()
         return values if values.size else np.zeros(1, dtype)
 
-    def __call__(self, shape, dtype=None, partition_info=None, verify_shape=None):
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None,
+                 verify_shape: bool | None = None) -> np.ndarray:
         shape = _as_shape(shape)
         dtype = self._dtype(dtype)
         full, window = _window(shape, partition_info)
@@ -233,7 +237,7 @@ class Constant(Initializer):
             return np.full(shape, values[0], dtype)
         return values[np.minimum(_flat_indices(shape, full, window), values.size - 1)]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"value": self.value, "dtype": self.dtype.name}
 
 
@@ -256,7 +260,7 @@ class _Random(Initializer):
         """The constructor arguments other than ``algorithm``."""
         raise NotImplementedError
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = self._config()
         if self.algorithm is not None:
             config["algorithm"] = self.algorithm
@@ -299,7 +303,8 @@ class RandomUniform(_Random):
         self.minval = minval
         self.maxval = maxval
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
         dtype = self._dtype(dtype)
         maxval = self.maxval
         if maxval is None:
@@ -308,7 +313,7 @@ class RandomUniform(_Random):
             maxval = 1.0
         return self._sample("uniform", shape, dtype, partition_info, self.minval, maxval)
 
-    def _config(self):
+    def _config(self) -> dict[str, Any]:
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed,
                 "dtype": self.dtype.name}
 
@@ -325,11 +330,12 @@ class RandomNormal(_Random):
         self.mean = mean
         self.stddev = stddev
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
         return self._sample(self._kind, shape, self._dtype(dtype), partition_info,
                             self.mean, self.stddev)
 
-    def _config(self):
+    def _config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
                 "dtype": self.dtype.name}
 
@@ -358,15 +364,16 @@ class UniformUnitScaling(_Random):
         self.factor = factor
         self.full_shape = None if full_shape is None else _as_shape(full_shape)
 
-    def __call__(self, shape, dtype=None, partition_info=None):
-        scale_shape = self.full_shape
-        if scale_shape is None:
-            scale_shape = shape if partition_info is None else partition_info.full_shape
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
+        scale_shape = (self.full_shape if self.full_shape is not None
+                       else _as_shape(shape) if partition_info is None
+                       else partition_info.full_shape)
         limit = self.factor * math.sqrt(3.0 / _input_size(scale_shape))
         return self._sample("uniform", shape, self._dtype(dtype), partition_info,
                             -limit, limit)
 
-    def _config(self):
+    def _config(self) -> dict[str, Any]:
         return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name,
                 "full_shape": self.full_shape}
 
@@ -408,7 +415,8 @@ class VarianceScaling(_Random):
         self.mode = mode
         self.distribution = distribution
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
         dtype = self._dtype(dtype)
         fan_in, fan_out = _compute_fans(
             partition_info.full_shape if partition_info is not None else _as_shape(shape))
@@ -422,7 +430,7 @@ class VarianceScaling(_Random):
         return self._sample("truncated_normal", shape, dtype, partition_info, 0.0,
                             math.sqrt(scale) / _TRUNCATED_STDDEV)
 
-    def _config(self):
+    def _config(self) -> dict[str, Any]:
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
                 "seed": self.seed, "dtype": self.dtype.name}
 
@@ -436,7 +444,7 @@ class GlorotUniform(VarianceScaling):
                  algorithm: str | None = None):
         super().__init__(1.0, "fan_avg", self._distribution, seed, dtype, algorithm)
 
-    def _config(self):
+    def _config(self) -> dict[str, Any]:
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 
@@ -459,7 +467,8 @@ class Orthogonal(_Random):
         super().__init__(seed, dtype, algorithm)
         self.gain = gain
 
-    def __call__(self, shape, dtype=None, partition_info=None):
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
         dtype = self._dtype(dtype)
         shape = _as_shape(shape)
         full, window = (shape, None) if self._tf_mode() else _window(shape, partition_info)
@@ -476,7 +485,7 @@ class Orthogonal(_Random):
         q = (q * self.gain).astype(dtype, copy=False).reshape(full)
         return q if window is None else np.ascontiguousarray(q[window])
 
-    def _config(self):
+    def _config(self) -> dict[str, Any]:
         return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
 
 

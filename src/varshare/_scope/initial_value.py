@@ -8,7 +8,7 @@ no arguments (then the shape comes from its result), or a constant. Without one,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, cast
 
 import numpy as np
 
@@ -28,7 +28,10 @@ def initial_value(name: str, shape: PartialShape, dtype: np.dtype, initializer: 
         initializer = default_initializer(name, dtype)
     if not callable(initializer):  # A constant keeps its own dtype, as in TF; copy it.
         value = dtypes.to_array(initializer)
-        return np.array(value if partition_info is None else value[partition_info.window(shape)])
+        if partition_info is None:
+            return np.array(value)
+        shard_shape = cast(tuple[int, ...], shape)     # a shard's shape is always known
+        return np.array(value[partition_info.window(shard_shape)])
     if shape is None:
         if not _needs_no_arguments(initializer):
             raise ValueError("The initializer passed is not valid. It should be a callable with "

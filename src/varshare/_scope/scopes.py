@@ -205,17 +205,22 @@ def _is_reuse(value: Any) -> bool:
     return isinstance(value, bool) or value is AUTO_REUSE
 
 
-def _tf1_arguments(name_or_scope, default_name=None, values=None, initializer=None,
-                   regularizer=None, caching_device=None, partitioner=None, custom_getter=None,
-                   reuse=None, dtype=None, use_resource=None, constraint=None,
-                   auxiliary_name_scope=True):
+def _tf1_arguments(name_or_scope: Any, default_name: str | None = None, values: Any = None,
+                   initializer: Any = None, regularizer: Callable | None = None,
+                   caching_device: Any = None, partitioner: Callable | None = None,
+                   custom_getter: Callable | None = None, reuse: Any = None, dtype: Any = None,
+                   use_resource: bool | None = None, constraint: Callable | None = None,
+                   auxiliary_name_scope: bool = True) -> dict[str, Any]:
     return locals()
 
 
-def _legacy_positional_arguments(name_or_scope, reuse=None, initializer=None, regularizer=None,
-                        caching_device=None, partitioner=None, custom_getter=None, dtype=None,
-                        *, default_name=None, values=None, use_resource=None, constraint=None,
-                        auxiliary_name_scope=True):
+def _legacy_positional_arguments(
+        name_or_scope: Any, reuse: Any = None, initializer: Any = None,
+        regularizer: Callable | None = None, caching_device: Any = None,
+        partitioner: Callable | None = None, custom_getter: Callable | None = None,
+        dtype: Any = None, *, default_name: str | None = None, values: Any = None,
+        use_resource: bool | None = None, constraint: Callable | None = None,
+        auxiliary_name_scope: bool = True) -> dict[str, Any]:
     return locals()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Sequence, Union
+from typing import Any, Callable, NamedTuple, Sequence, Union, cast
 
 import numpy as np
 
@@ -129,7 +129,7 @@ class VariableStore:
                 raise ValueError(f"Shapes {shape} and {initializer.shape} are incompatible")
             shape, dtype = initializer.shape, initializer.dtype
         partitions = None
-        if not reuse or partitioner:
+        if partitioner is not None:     # always, unless reusing without a partitioner
             partitions = partitions_of(partitioner, shape, dtype)
         existing = self._partitioned_vars.get(name)
         if existing is not None:
@@ -148,13 +148,15 @@ class VariableStore:
                 f"PartitionedVariable {name} does not exist, or was not created with "
                 f"vs.get_variable(). Did you mean to set reuse=False or reuse=vs.AUTO_REUSE "
                 f"in VarScope?")
-        shards = shard_layout(name, shape, partitions)
+        assert partitions is not None                   # reuse is not True here
+        full_shape = cast(tuple[int, ...], shape)       # fully known: partitions_of checked
+        shards = shard_layout(name, full_shape, partitions)
         taken = next((shard.name for shard in shards if shard.name in self._vars), None)
         if taken is not None:
             raise _already_exists(taken)
         variables = self._create(shards, dtype, initializer, regularizer, validate_shape,
-                                 attributes, full=(name, shape))
-        partitioned = PartitionedVariable(name, shape, dtype, variables, partitions)
+                                 attributes, full=(name, full_shape))
+        partitioned = PartitionedVariable(name, full_shape, dtype, variables, partitions)
         self._partitioned_vars[name] = partitioned
         return partitioned
 
@@ -181,7 +183,7 @@ class VariableStore:
                 graph, name, value, trainable=trainable, synchronization=sync,
                 aggregation=aggregation, caching_device=attributes.caching_device,
                 constraint=attributes.constraint,
-                save_slice_info=None if full is None else SaveSliceInfo(
+                save_slice_info=None if full is None or info is None else SaveSliceInfo(
                     full[0], full[1], info.var_offset, value.shape),
                 initializer_info=InitializerInfo(initializer, info, draws) if recorded else None)
                 for (name, _, info), value in zip(shards, values)]

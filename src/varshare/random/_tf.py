@@ -29,7 +29,8 @@ from varshare.random._params import Affine, IntegerRange, Params
 __all__ = ["stateless_key_counter", "stateless_normal", "stateless_truncated_normal",
            "stateless_uniform"]
 
-_UNSIGNED = {np.dtype("uint32"): np.dtype("int32"), np.dtype("uint64"): np.dtype("int64")}
+_UNSIGNED: dict[np.dtype, np.dtype] = {np.dtype("uint32"): np.dtype("int32"),
+                                       np.dtype("uint64"): np.dtype("int64")}
 _SCRAMBLE_KEY = (0x3EC8F720, 0x02461E29)     # TF's key for turning a seed into key/counter
 _NEGATIVE_ZERO = -0.0                        # x + -0.0 == x for every x, signed zeros too
 

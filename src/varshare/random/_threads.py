@@ -94,8 +94,8 @@ def cgroup_cpus(root: str) -> int | None:
     v2, v1 = _own_cgroups()
     found = [_v2_quota(os.path.join(root, d.lstrip("/"), "cpu.max")) for d in _ancestors(v2)]
     found += [_v1_quota(os.path.join(root, "cpu", d.lstrip("/"))) for d in _ancestors(v1)]
-    found = [q for q in found if q is not None]
-    return min(found) if found else None
+    quotas = [q for q in found if q is not None]
+    return min(quotas) if quotas else None
 
 
 def _own_cgroups() -> tuple[str, str]:
