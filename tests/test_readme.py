@@ -1,5 +1,7 @@
-"""The Python examples in README.md run as written."""
+"""The examples in README.md and docs/ run as written: ```python blocks are executed,
+``>>>`` examples are checked with doctest."""
 
+import doctest
 import pathlib
 import re
 
@@ -7,15 +9,26 @@ import pytest
 
 import varshare as vs
 
-README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCKS = [(page, i, block) for page in PAGES
+          for i, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(), re.S))]
 
 
 def test_readme_has_examples():
-    assert len(BLOCKS) >= 2
+    assert sum(page.name == "README.md" for page, _, _ in BLOCKS) >= 2
 
 
-@pytest.mark.parametrize("index", range(len(BLOCKS)))
-def test_readme_example_runs(index):
+@pytest.mark.parametrize("page, index, block", BLOCKS,
+                         ids=[f"{page.name}-{index}" for page, index, _ in BLOCKS])
+def test_example_runs(page, index, block):
     with vs.Graph().as_default():
-        exec(compile(BLOCKS[index], f"README.md block {index}", "exec"), {})
+        exec(compile(block, f"{page.name} block {index}", "exec"), {})
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if ">>> " in p.read_text()],
+                         ids=lambda p: p.name)
+def test_doctest_examples(page):
+    result = doctest.testfile(str(page), module_relative=False, verbose=False,
+                              optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed

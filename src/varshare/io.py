@@ -37,6 +37,7 @@ import numpy as np
 
 from varshare._edges.checkpoint_names import VariableLike, by_name, full_value
 from varshare._scope.variables import Variable
+from varshare.errors import CheckpointError
 
 __all__ = ["save", "restore"]
 
@@ -97,8 +98,8 @@ def restore(path: str | os.PathLike, variables: Iterable[VariableLike] | None = 
     file has beyond them are ignored.  On any problem nothing is assigned.
 
     Raises:
-      ValueError: the file is unreadable, truncated or corrupt, or does not match
-        the variables (all mismatches are listed).
+      CheckpointError: (a ValueError) the file is unreadable, truncated or corrupt, or
+        does not match the variables (all mismatches are listed).
 
     Returns:
       The names of the restored variables, sorted.
@@ -121,8 +122,8 @@ def restore(path: str | os.PathLike, variables: Iterable[VariableLike] | None = 
         else:
             values[name] = value
     if problems:
-        raise ValueError(f"checkpoint {path} does not match the variables:\n  "
-                         + "\n  ".join(problems))
+        raise CheckpointError(f"checkpoint {path} does not match the variables:\n  "
+                              + "\n  ".join(problems))
     for name, parts in groups.items():
         for part in parts:
             _assign(part, values[name])
@@ -167,9 +168,9 @@ def _read(path: str, suffix: str) -> dict[str, np.ndarray]:
     except FileNotFoundError:
         raise
     except Exception as err:  # zip, safetensors, JSON and key errors alike
-        raise ValueError(f"cannot read checkpoint {path}: it is truncated, corrupt or "
-                         f"not written by varshare.io.save ({type(err).__name__}: {err})"
-                         ) from err
+        raise CheckpointError(f"cannot read checkpoint {path}: it is truncated, corrupt or "
+                              f"not written by varshare.io.save ({type(err).__name__}: "
+                              f"{err})") from err
     return _assemble(path, arrays, specs)
 
 
@@ -182,18 +183,18 @@ def _assemble(path: str, arrays: dict[str, np.ndarray],
         shard = arrays.pop(key, None)
         full, window = _parse_spec(path, spec["spec"])
         if shard is None or shard.shape != tuple(s.stop - s.start for s in window):
-            raise ValueError(f"checkpoint {path}: shard {key} is missing or does not match "
-                             f"its slice spec {spec['spec']!r}")
+            raise CheckpointError(f"checkpoint {path}: shard {key} is missing or does not "
+                                  f"match its slice spec {spec['spec']!r}")
         whole = wholes.setdefault(spec["name"], np.empty(full, shard.dtype))
         if whole.shape != full or whole.dtype != shard.dtype:
-            raise ValueError(f"checkpoint {path}: shards of {spec['name']} disagree on "
-                             f"the full shape or dtype")
+            raise CheckpointError(f"checkpoint {path}: shards of {spec['name']} disagree on "
+                                  f"the full shape or dtype")
         whole[window] = shard
         filled[spec["name"]] = filled.get(spec["name"], 0) + shard.size
     incomplete = sorted(n for n, w in wholes.items() if filled[n] != w.size)
     if incomplete:
-        raise ValueError(f"checkpoint {path}: the shards of {incomplete} do not cover "
-                         f"the whole variable")
+        raise CheckpointError(f"checkpoint {path}: the shards of {incomplete} do not cover "
+                              f"the whole variable")
     return {**arrays, **wholes}
 
 
@@ -208,5 +209,5 @@ def _parse_spec(path: str, spec: str) -> tuple[tuple[int, ...], tuple[slice, ...
                 not 0 <= w.start <= w.stop <= d for w, d in zip(window, full)):
             raise ValueError
     except ValueError:
-        raise ValueError(f"checkpoint {path}: bad slice spec {spec!r}") from None
+        raise CheckpointError(f"checkpoint {path}: bad slice spec {spec!r}") from None
     return full, window

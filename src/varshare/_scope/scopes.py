@@ -150,12 +150,13 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
                  aggregation: Any = _NONE) -> VariableLike:
     """Get an existing variable or create a new one, following the scope's reuse rules.
 
-    >>> with variable_scope("foo"):
-    ...     v = get_variable("v", [1], initializer=np.zeros)
+    >>> import varshare as vs
+    >>> with vs.variable_scope("foo"):
+    ...     v = vs.get_variable("v", [1], initializer=vs.zeros_initializer())
     >>> v.name
     'foo/v:0'
-    >>> with variable_scope("foo", reuse=True):
-    ...     get_variable("v") is v
+    >>> with vs.variable_scope("foo", reuse=True):
+    ...     vs.get_variable("v") is v
     True
 
     Unset arguments take the current scope's defaults. ``initializer`` may be a
@@ -227,10 +228,11 @@ def _legacy_positional_arguments(
 class variable_scope:  # noqa: N801 (TF's name)
     """Open a variable scope (and a name scope) for creating or sharing variables.
 
-    >>> with variable_scope("foo"):
-    ...     with variable_scope("bar"):
-    ...         get_variable("v", [1], initializer=np.zeros).name
-    'foo/bar/v:0'
+    >>> import varshare as vs
+    >>> with vs.variable_scope("outer"):
+    ...     with vs.variable_scope("inner"):
+    ...         vs.get_variable("v", [1]).name
+    'outer/inner/v:0'
 
     Both TF signatures are accepted: ``variable_scope(name_or_scope, reuse, initializer,
     regularizer, caching_device, partitioner, custom_getter, dtype)`` when the second

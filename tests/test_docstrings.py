@@ -1,0 +1,21 @@
+"""The examples in the package's docstrings run as written (doctest), each module in a fresh
+default graph."""
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import varshare as vs
+
+MODULES = sorted(name for _, name, _ in pkgutil.walk_packages(vs.__path__, "varshare.")
+                 if not name.endswith(("._kernels", ".__main__")))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                  # examples that write files write them here
+    vs.reset_default_graph()
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert not result.failed
