@@ -56,7 +56,8 @@ def from_initializer(initializer: Callable, shape: Sequence[int], dtype: Any = "
       initializer: ``init(shape, dtype=None, partition_info=None)``; an unseeded one
         draws its seed now, once, so all blocks are windows of one array (a TF-mode
         one, which draws per call, is a ValueError).
-      shape, dtype: of the whole array.
+      shape: of the whole array.
+      dtype: of the whole array.
       chunks: block sizes in any form ``dask.array`` accepts ("auto", ``(1000, 64)``,
         explicit tuples per axis).
       name: prefix of the Dask keys (default ``"varshare-init"``).

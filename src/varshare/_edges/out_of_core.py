@@ -44,7 +44,8 @@ def init_to_file(initializer: Callable, shape: Sequence[int], dtype: Any,
     Args:
       initializer: ``init(shape, dtype=None, partition_info=None)``, e.g.
         ``vs.truncated_normal_initializer(seed=1)``; unseeded ones draw their seed once.
-      shape, dtype: of the whole array.
+      shape: of the whole array.
+      dtype: of the whole array.
       path: the ``.npy`` file to create (replaced if it exists).
       window_bytes: largest window computed at once (at least one element is).
       progress: show a tqdm bar once the work has taken a second (if tqdm is installed

@@ -33,9 +33,15 @@ class VariableScope:
     Args:
       reuse: True, False or ``AUTO_REUSE``.
       name: the prefix of variable names ('' for the root scope).
-      initializer, regularizer, caching_device, partitioner, custom_getter,
-      dtype, use_resource, constraint: defaults for ``get_variable``.
+      initializer: the default initializer of ``get_variable``.
+      regularizer: the default regularizer.
+      caching_device: the default caching device (no effect on NumPy values).
+      partitioner: the default partitioner.
+      custom_getter: the getter wrapping ``get_variable``.
       name_scope: the name scope opened with this scope (``original_name_scope``).
+      dtype: the default dtype.
+      use_resource: the default ``use_resource`` (accepted for TF compatibility).
+      constraint: the default constraint.
     """
 
     def __init__(self, reuse: Any, name: str = "", initializer: Any = None,
@@ -58,15 +64,24 @@ class VariableScope:
     name = property(lambda self: self._name, doc="The prefix of variable names.")
     original_name_scope = property(lambda self: self._name_scope,
                                    doc="The name scope opened when this scope was created.")
-    reuse = property(lambda self: self._reuse)
-    initializer = property(lambda self: self._initializer)
-    regularizer = property(lambda self: self._regularizer)
-    caching_device = property(lambda self: self._caching_device)
-    partitioner = property(lambda self: self._partitioner)
-    custom_getter = property(lambda self: self._custom_getter)
-    dtype = property(lambda self: self._dtype)
-    use_resource = property(lambda self: self._use_resource)
-    constraint = property(lambda self: self._constraint)
+    reuse = property(lambda self: self._reuse,
+                     doc="The reuse mode: True, False or ``AUTO_REUSE``.")
+    initializer = property(lambda self: self._initializer,
+                           doc="The default initializer of ``get_variable``, or None.")
+    regularizer = property(lambda self: self._regularizer,
+                           doc="The default regularizer, or None.")
+    caching_device = property(lambda self: self._caching_device,
+                              doc="The default caching device (no effect on NumPy values).")
+    partitioner = property(lambda self: self._partitioner,
+                           doc="The default partitioner, or None.")
+    custom_getter = property(lambda self: self._custom_getter,
+                             doc="The custom getter wrapping ``get_variable``, or None.")
+    dtype = property(lambda self: self._dtype,
+                     doc="The default dtype (float32 unless set).")
+    use_resource = property(lambda self: self._use_resource,
+                            doc="The default ``use_resource`` (accepted for TF compatibility).")
+    constraint = property(lambda self: self._constraint,
+                          doc="The default constraint, or None.")
 
     def reuse_variables(self) -> None:
         """Reuse variables in this scope from now on."""
@@ -242,20 +257,21 @@ class variable_scope:  # noqa: N801 (TF's name)
     reuse=None, dtype=None, use_resource=None, constraint=None,
     auxiliary_name_scope=True)``.
 
-    Args:
-      name_or_scope: a name (appended to the current scope) or a captured
-        ``VariableScope`` (re-entered as is, taking its reuse from the object).
-      default_name: used, made unique among its siblings, when ``name_or_scope``
-        is None.
-      reuse: True, ``AUTO_REUSE``, or None/False to inherit the parent's reuse.
-      custom_getter: runs before (and wraps) the enclosing scope's getter.
-      auxiliary_name_scope: if False, do not open a name scope.
-      initializer, regularizer, caching_device, partitioner, dtype,
-      use_resource, constraint: defaults for ``get_variable`` in this scope.
-      values: accepted for TF compatibility.
+    The arguments, by name in either form:
+
+    - ``name_or_scope``: a name (appended to the current scope) or a captured
+      ``VariableScope`` (re-entered as is, taking its reuse from the object).
+    - ``default_name``: used, made unique among its siblings, when ``name_or_scope``
+      is None.
+    - ``reuse``: True, ``AUTO_REUSE``, or None/False to inherit the parent's reuse.
+    - ``custom_getter``: runs before (and wraps) the enclosing scope's getter.
+    - ``auxiliary_name_scope``: if False, do not open a name scope.
+    - ``initializer``, ``regularizer``, ``caching_device``, ``partitioner``, ``dtype``,
+      ``use_resource``, ``constraint``: defaults for ``get_variable`` in this scope.
+    - ``values``: accepted for TF compatibility.
 
     Raises:
-      ValueError: for a ``reuse`` other than True, False, None and
+      ScopeError: (a ValueError) for a ``reuse`` other than True, False, None and
         ``AUTO_REUSE``, or ``reuse=True`` without ``name_or_scope``.
       TypeError: for arguments of the wrong type.
     """

@@ -64,10 +64,12 @@ class Template:
 
     @property
     def name(self) -> str:
+        """The template's name: its variable scope's, made unique."""
         return self._name
 
     @property
     def func(self) -> Callable:
+        """The wrapped function (with the keyword arguments bound by ``make_template``)."""
         return self._func
 
     @property
@@ -90,18 +92,22 @@ class Template:
 
     @property
     def global_variables(self) -> list:
+        """The global variables created under the template's scope."""
         return self._collection(GraphKeys.GLOBAL_VARIABLES)
 
     @property
     def local_variables(self) -> list:
+        """The local variables created under the template's scope."""
         return self._collection(GraphKeys.LOCAL_VARIABLES)
 
     @property
     def trainable_variables(self) -> list:
+        """The trainable variables created under the template's scope."""
         return self._collection(GraphKeys.TRAINABLE_VARIABLES)
 
     @property
     def non_trainable_variables(self) -> list:
+        """The global variables of the template that are not trainable."""
         trainable = set(self.trainable_variables)
         return [v for v in self.global_variables if v not in trainable]
 

@@ -111,8 +111,12 @@ class Variable(NDArrayOperatorsMixin):
       dtype: convert the value to this dtype; else inferred as TF does.
       constraint: stored for optimizers, never applied here.
       shape: expected shape (None entries match any size).
-      variable_def, import_scope: graph protos are not supported.
-      expected_shape, use_resource, synchronization, aggregation: accepted for TF.
+      variable_def: graph protos are not supported (must be None).
+      import_scope: graph protos are not supported (must be None).
+      expected_shape: accepted for TF compatibility.
+      use_resource: accepted for TF compatibility.
+      synchronization: accepted for TF compatibility.
+      aggregation: accepted for TF compatibility.
     """
 
     __slots__ = ("_value", "_initial_value", "_graph", "_op_name", "_trainable",
@@ -197,14 +201,17 @@ class Variable(NDArrayOperatorsMixin):
 
     @property
     def op(self) -> Operation:
+        """The variable's op (only its name and graph mean anything here)."""
         return Operation(self._op_name, self._graph)
 
     @property
     def graph(self) -> Graph:
+        """The graph the variable belongs to."""
         return self._graph
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The value's shape."""
         return self._value.shape
 
     def get_shape(self) -> tuple[int, ...]:
@@ -213,10 +220,12 @@ class Variable(NDArrayOperatorsMixin):
 
     @property
     def dtype(self) -> np.dtype:
+        """The value's dtype."""
         return self._value.dtype
 
     @property
     def trainable(self) -> bool:
+        """Whether the variable is in ``TRAINABLE_VARIABLES``."""
         return self._trainable
 
     @property
@@ -226,18 +235,22 @@ class Variable(NDArrayOperatorsMixin):
 
     @property
     def caching_device(self) -> Any:
+        """The caching device it was given (no effect on NumPy values)."""
         return self._caching_device
 
     @property
     def constraint(self) -> Callable | None:
+        """The constraint it was given, for optimizers (never applied here)."""
         return self._constraint
 
     @property
     def synchronization(self) -> VariableSynchronization:
+        """How a distributed copy would be synchronised (TF compatibility)."""
         return self._synchronization
 
     @property
     def aggregation(self) -> VariableAggregation:
+        """How distributed updates would be aggregated (TF compatibility)."""
         return self._aggregation
 
     @property
@@ -380,6 +393,7 @@ class PartitionedVariable:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The full variable's shape."""
         return self._shape
 
     def get_shape(self) -> tuple[int, ...]:
@@ -388,6 +402,7 @@ class PartitionedVariable:
 
     @property
     def dtype(self) -> np.dtype:
+        """The dtype of every shard."""
         return self._dtype
 
     def get_variable_list(self) -> list[Variable]:
