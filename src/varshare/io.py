@@ -78,8 +78,8 @@ def save(path: str | os.PathLike, variables: Iterable[VariableLike] | None = Non
     try:
         if suffix == ".npz":
             with open(partial, "wb") as f:
-                # (NumPy's stub types **arrays against its allow_pickle keyword.)
-                np.savez(f, **arrays, **{_METADATA_KEY: np.array(metadata)})  # type: ignore[arg-type]
+                entries = {**arrays, _METADATA_KEY: np.array(metadata)}
+                np.savez(f, **entries)  # type: ignore[arg-type]  # (stub: allow_pickle)
         else:
             _safetensors().numpy.save_file(arrays, partial, metadata={_METADATA_KEY: metadata})
         os.replace(partial, path)

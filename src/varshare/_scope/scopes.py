@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 from typing import Any, Callable, Sequence
 
 from varshare._core import dtypes as _dtypes
@@ -25,6 +26,11 @@ AUTO_REUSE = _ReuseMode.AUTO_REUSE
 
 _AUTO = VariableSynchronization.AUTO
 _NONE = VariableAggregation.NONE
+
+
+def _setting(attribute: str, doc: str) -> property:
+    """A read-only property for the private attribute ``_<attribute>``."""
+    return property(operator.attrgetter(f"_{attribute}"), doc=doc)
 
 
 class VariableScope:
@@ -61,27 +67,21 @@ class VariableScope:
         self._use_resource = use_resource
         self._constraint = constraint
 
-    name = property(lambda self: self._name, doc="The prefix of variable names.")
-    original_name_scope = property(lambda self: self._name_scope,
-                                   doc="The name scope opened when this scope was created.")
-    reuse = property(lambda self: self._reuse,
-                     doc="The reuse mode: True, False or ``AUTO_REUSE``.")
-    initializer = property(lambda self: self._initializer,
-                           doc="The default initializer of ``get_variable``, or None.")
-    regularizer = property(lambda self: self._regularizer,
-                           doc="The default regularizer, or None.")
-    caching_device = property(lambda self: self._caching_device,
-                              doc="The default caching device (no effect on NumPy values).")
-    partitioner = property(lambda self: self._partitioner,
-                           doc="The default partitioner, or None.")
-    custom_getter = property(lambda self: self._custom_getter,
-                             doc="The custom getter wrapping ``get_variable``, or None.")
-    dtype = property(lambda self: self._dtype,
-                     doc="The default dtype (float32 unless set).")
-    use_resource = property(lambda self: self._use_resource,
-                            doc="The default ``use_resource`` (accepted for TF compatibility).")
-    constraint = property(lambda self: self._constraint,
-                          doc="The default constraint, or None.")
+    name = _setting("name", "The prefix of variable names.")
+    original_name_scope = _setting(
+        "name_scope", "The name scope opened when this scope was created.")
+    reuse = _setting("reuse", "The reuse mode: True, False or ``AUTO_REUSE``.")
+    initializer = _setting("initializer", "The default initializer of ``get_variable``, or None.")
+    regularizer = _setting("regularizer", "The default regularizer, or None.")
+    caching_device = _setting(
+        "caching_device", "The default caching device (no effect on NumPy values).")
+    partitioner = _setting("partitioner", "The default partitioner, or None.")
+    custom_getter = _setting(
+        "custom_getter", "The custom getter wrapping ``get_variable``, or None.")
+    dtype = _setting("dtype", "The default dtype (float32 unless set).")
+    use_resource = _setting(
+        "use_resource", "The default ``use_resource`` (accepted for TF compatibility).")
+    constraint = _setting("constraint", "The default constraint, or None.")
 
     def reuse_variables(self) -> None:
         """Reuse variables in this scope from now on."""

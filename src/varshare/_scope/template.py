@@ -49,9 +49,10 @@ class Template:
             count = len(trainable)
             result = self._func(*args, **kwargs)
             if len(trainable) != count:
-                raise VariableReuseError(f"Trainable variable created when calling a template after "
-                                 f"the first time, perhaps you used Variable when you meant "
-                                 f"get_variable: {trainable[count:]}")
+                raise VariableReuseError(
+                    f"Trainable variable created when calling a template after the first "
+                    f"time, perhaps you used Variable when you meant get_variable: "
+                    f"{trainable[count:]}")
             return result
         self._first_call = False
         try:
