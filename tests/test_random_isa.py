@@ -1,5 +1,6 @@
 """Every instruction-set kernel gives the same bits: the reference and invariance suites run
-again, in a subprocess, under each kernel this CPU supports (VARSHARE_ISA)."""
+again, in a subprocess, under each kernel this CPU supports (VARSHARE_ISA), and under the
+AVX-512 kernel's source compiled for any CPU (avx512-emulated)."""
 
 import hashlib
 import os
@@ -13,7 +14,9 @@ import varshare.random as vr
 from varshare.random import _kernels
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SUPPORTED = _kernels.ISA_NAMES[: _kernels.ISA_NAMES.index(_kernels.cpu_isa()) + 1]
+# The CPU's ladder, and the AVX-512 kernel's source compiled for any CPU (its bits everywhere).
+SUPPORTED = (*_kernels.ISA_NAMES[: _kernels.ISA_NAMES.index(_kernels.cpu_isa()) + 1],
+             "avx512-emulated")
 OTHERS = [isa for isa in SUPPORTED if isa != vr.get_isa()]
 
 DIGEST_SCRIPT = "import test_random_isa as t, varshare.random as vr; print(vr.get_isa(), t.digest())"

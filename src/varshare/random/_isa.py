@@ -1,6 +1,8 @@
 """Which instruction-set kernel runs: the CPU's best, or VARSHARE_ISA=portable|avx2|avx512.
 
-Every kernel gives the same bits; the choice only changes speed.
+Every kernel gives the same bits; the choice only changes speed.  ``avx512-emulated`` runs
+the AVX-512 kernel's 16-lane source compiled for the baseline instruction set, on any CPU
+and slowly: it exists so that tests check that kernel's bits where AVX-512 is absent.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def set_isa(name: str = "auto") -> str:
 
 
 def get_isa() -> str:
-    """The kernel in use: 'portable', 'avx2' or 'avx512'."""
+    """The kernel in use: 'portable', 'avx2', 'avx512' or 'avx512-emulated'."""
     return _active
 
 

@@ -54,7 +54,8 @@ OPENMP = VS_OPENMP
 cdef int64_t SLICE = 1 << 24
 
 
-ISA_NAMES = ("portable", "avx2", "avx512")
+# In vs_isa order; the emulated one runs the AVX-512 kernel's source on any CPU (tests).
+ISA_NAMES = ("portable", "avx2", "avx512", "avx512-emulated")
 
 
 def cpu_isa():
@@ -99,6 +100,8 @@ def fill(int dist, int dtype, uintptr_t out, uint64_t g0, shape, gstride, ostrid
     r.dist, r.dtype, r.seed, r.stream = dist, dtype, seed, stream
     r.p = as_params(params)
     r.ndim = len(shape)
+    if r.ndim > VS_MAXDIM:      # at most NumPy's rank; the checks upstream make it so
+        raise ValueError(f"a window of rank {r.ndim} exceeds the kernels' {VS_MAXDIM}")
     for d in range(r.ndim):
         r.shape[d], r.gstride[d], r.ostride[d] = shape[d], gstride[d], ostride[d]
         total *= shape[d]

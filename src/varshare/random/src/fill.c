@@ -10,6 +10,7 @@
 
 #define VS_PIECE (1 << 15)            /* elements per unit of parallel work */
 
+/* Read and written with atomic builtins: a fill loads it once (see vs_set_isa). */
 static vs_chunk_fn chunk_fn = vs_chunk_portable;
 
 int vs_cpu_isa(void)
@@ -26,14 +27,20 @@ int vs_cpu_isa(void)
 
 int vs_set_isa(int isa)
 {
-    if (isa > vs_cpu_isa()) isa = vs_cpu_isa();
+    vs_chunk_fn fn = vs_chunk_portable;
+    if (isa == VS_ISA_AVX512_EMULATED) {
+        fn = vs_chunk_avx512_emulated;
+    } else {
+        if (isa > vs_cpu_isa()) isa = vs_cpu_isa();
 #if VS_HAVE_X86_DISPATCH
-    static const vs_chunk_fn table[] = {vs_chunk_portable, vs_chunk_avx2, vs_chunk_avx512};
-    if (isa < VS_ISA_PORTABLE) isa = VS_ISA_PORTABLE;
-    chunk_fn = table[isa];
+        static const vs_chunk_fn table[] = {vs_chunk_portable, vs_chunk_avx2, vs_chunk_avx512};
+        if (isa < VS_ISA_PORTABLE) isa = VS_ISA_PORTABLE;
+        fn = table[isa];
 #else
-    isa = VS_ISA_PORTABLE;
+        isa = VS_ISA_PORTABLE;
 #endif
+    }
+    __atomic_store_n(&chunk_fn, fn, __ATOMIC_RELEASE);
     return isa;
 }
 
@@ -128,5 +135,5 @@ int vs_fill(const vs_request *r, int64_t begin, int64_t end, int nthreads)
 {
     /* groups of 16 Philox blocks: 64 elements of the 32-bit family, 32 of the 64-bit one */
     const int group = (r->dtype == VS_F16 || r->dtype == VS_F32) ? 64 : 32;
-    return vs_walk(r, chunk_fn, group, begin, end, nthreads);
+    return vs_walk(r, __atomic_load_n(&chunk_fn, __ATOMIC_ACQUIRE), group, begin, end, nthreads);
 }

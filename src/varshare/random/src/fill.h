@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+/* Window rank after unit axes are dropped and runs merged (at most the array's rank, which
+ * NumPy caps at 64). */
 #define VS_MAXDIM 64
 #define VS_CHUNK 1024                  /* elements per kernel call (a multiple of 4) */
 
@@ -42,7 +44,9 @@ typedef struct {
     char *out;
 } vs_request;
 
-enum vs_isa { VS_ISA_PORTABLE = 0, VS_ISA_AVX2 = 1, VS_ISA_AVX512 = 2 };
+/* The kernels, narrowest first; the emulated one is the AVX-512 kernel's source for any CPU
+ * (for tests: the dispatcher never picks it). */
+enum vs_isa { VS_ISA_PORTABLE = 0, VS_ISA_AVX2 = 1, VS_ISA_AVX512 = 2, VS_ISA_AVX512_EMULATED = 3 };
 
 /* Values of block groups G0 .. G0+ngroups-1 (16 blocks each: 64 elements of the 32-bit
  * family, 32 of the 64-bit family; at most VS_CHUNK elements) in the output dtype, into buf:
@@ -50,11 +54,15 @@ enum vs_isa { VS_ISA_PORTABLE = 0, VS_ISA_AVX2 = 1, VS_ISA_AVX512 = 2 };
 void vs_chunk_portable(const vs_request *r, uint64_t G0, int ngroups, void *buf);
 void vs_chunk_avx2(const vs_request *r, uint64_t G0, int ngroups, void *buf);
 void vs_chunk_avx512(const vs_request *r, uint64_t G0, int ngroups, void *buf);
+void vs_chunk_avx512_emulated(const vs_request *r, uint64_t G0, int ngroups, void *buf);
 
 /* The best ISA this CPU supports (VS_ISA_*). */
 int vs_cpu_isa(void);
 
-/* Use `isa` from now on if the CPU supports it; returns the ISA in use. */
+/* Use `isa` from now on (capped at what the CPU supports; the emulated kernel runs
+ * anywhere); returns the ISA in use.  A fill that is running keeps the kernel it started
+ * with: every kernel gives the same bits, so a change mid-call could not change them, and
+ * none is half-read. */
 int vs_set_isa(int isa);
 
 /* Values of `ngroups` output groups from group G0 on, in the output dtype, into buf (at most

@@ -4,9 +4,6 @@
 #if VS_HAVE_X86_DISPATCH
 #pragma GCC push_options
 #pragma GCC target("avx2")
-#include "philox_avx2.h"
-#define VS_PHILOX_ARRAYS vs_philox_arrays_avx2
-#define VS_PHILOX_BLOCKS vs_philox_blocks_avx2
 #include "kernels.h"
 
 void vs_chunk_avx2(const vs_request *r, uint64_t G0, int ngroups, void *buf)

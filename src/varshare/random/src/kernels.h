@@ -1,7 +1,6 @@
 /* The chunk kernel: Philox blocks -> values of the output dtype.  Included once per ISA
  * translation unit (kernel_*.c), each compiling it for its own instruction set; the code
- * is the same, so are the bits.  A unit may define VS_PHILOX_ARRAYS / VS_PHILOX_BLOCKS as
- * hand-written equivalents of vs_philox_arrays / vs_philox_blocks before including it. */
+ * is the same, so are the bits. */
 #ifndef VS_KERNELS_H
 #define VS_KERNELS_H
 
@@ -12,17 +11,20 @@
 #include "philox.h"
 #include "transforms.h"
 
-#ifndef VS_PHILOX_ARRAYS
-#define VS_PHILOX_ARRAYS vs_philox_arrays
-#define VS_PHILOX_BLOCKS vs_philox_blocks
-#endif
-
 #define VS_TRUNC_ATTEMPTS 256         /* attempt 0 plus redraw tags 1..255 */
+/* Entries after the rejected positions in the index buffers: vs_set_bits writes up to 4
+ * past the count, a redraw reads the last lane group's padding, up to 15 past it. */
+#define VS_IDX_SLACK 16
+
+_Static_assert(VS_CHUNK % 64 == 0, "a chunk holds whole groups of both families");
+_Static_assert(VS_CHUNK <= 1024, "the |z| > 2 scan keeps one 64-bit mask per lane: "
+               "at most 64 rows of 16 elements");
+_Static_assert(VS_IDX_SLACK >= 16, "index buffers need a lane group of slack");
 
 /* Philox words of tag-0 blocks b0 .. b0+n-1 into w[j][i]. */
 static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w[4][VS_CHUNK])
 {
-    VS_PHILOX_BLOCKS(r->seed, r->stream, b0, n, w[0], w[1], w[2], w[3]);
+    vs_philox_blocks(r->seed, r->stream, b0, n, w[0], w[1], w[2], w[3]);
 }
 
 /* Up to this many redraws left after whole lane groups are computed one by one: cheaper
@@ -30,7 +32,7 @@ static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w
 #define VS_SCALAR_REDRAWS 2
 
 /* Philox words of redraw `tag` of the elements g_first + idx[k] (block index = element) into
- * w[j][k], k < nb <= 16; returns the lanes filled: a whole group of VS_PHILOX_ARRAYS (idx
+ * w[j][k], k < nb <= 16; returns the lanes filled: a whole group of vs_philox_arrays (idx
  * holds 16 entries), or only the nb blocks if they are a few left over. */
 static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const int *idx, int nb,
                                   uint32_t tag, uint32_t w[4][16])
@@ -43,7 +45,7 @@ static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const i
         if (lanes < 16) vs_philox4x32_10(c, key, c);
         for (int j = 0; j < 4; j++) w[j][k] = c[j];
     }
-    if (lanes == 16) VS_PHILOX_ARRAYS(r->seed, 16, w[0], w[1], w[2], w[3]);
+    if (lanes == 16) vs_philox_arrays(r->seed, 16, w[0], w[1], w[2], w[3]);
     return lanes;
 }
 
@@ -248,7 +250,7 @@ static inline int vs_redraw_f64(const vs_request *r, uint64_t g_first, uint32_t 
  * elements of one attempt in one batch; 0 if all attempts fail. */
 static VS_NOINLINE void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n, float *z)
 {
-    int buf[2][VS_CHUNK + 16], *idx = buf[0], *next = buf[1];    /* + 16: padding, slack */
+    int buf[2][VS_CHUNK + VS_IDX_SLACK], *idx = buf[0], *next = buf[1];
     int m = vs_outside_all_f32(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
         memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */
@@ -260,7 +262,7 @@ static VS_NOINLINE void vs_truncate_f32(const vs_request *r, uint64_t g_first, i
 
 static VS_NOINLINE void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n, double *z)
 {
-    int buf[2][VS_CHUNK + 16], *idx = buf[0], *next = buf[1];    /* + 16: padding, slack */
+    int buf[2][VS_CHUNK + VS_IDX_SLACK], *idx = buf[0], *next = buf[1];
     int m = vs_outside_all_f64(z, n, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
         memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */

@@ -1,34 +1,47 @@
 /* Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as
- * 1, 2, 3", SC'11), header-only.  Checked against the Random123 known-answer vectors. */
+ * 1, 2, 3", SC'11), header-only.  Checked against the Random123 known-answer vectors.
+ *
+ * The round is written once per lane width: for one block (vs_philox_round) and for a
+ * register of blocks (vs_philox_round_v), in GCC/Clang vector extensions of the register
+ * width of the unit's instruction set, so one source serves every ISA. */
 #ifndef VS_PHILOX_H
 #define VS_PHILOX_H
 
 #include <stdint.h>
+#include <string.h>
+
+#if !defined(__GNUC__)
+#error "varshare's kernels need GCC or Clang (vector extensions); on Windows use clang-cl or MinGW"
+#endif
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #define VS_PHILOX_M0 0xD2511F53u
 #define VS_PHILOX_M1 0xCD9E8D57u
 #define VS_PHILOX_W0 0x9E3779B9u
 #define VS_PHILOX_W1 0xBB67AE85u
 
-/* One block: out = Philox4x32-10(ctr, key).  out may alias ctr. */
+/* ------------------------------------------------------------------ one block */
+
+static inline void vs_philox_round(uint32_t c[4], uint32_t k0, uint32_t k1)
+{
+    uint64_t p0 = (uint64_t)VS_PHILOX_M0 * c[0], p1 = (uint64_t)VS_PHILOX_M1 * c[2];
+    uint32_t n0 = (uint32_t)(p1 >> 32) ^ c[1] ^ k0, n2 = (uint32_t)(p0 >> 32) ^ c[3] ^ k1;
+    c[1] = (uint32_t)p1;
+    c[3] = (uint32_t)p0;
+    c[0] = n0;
+    c[2] = n2;
+}
+
+/* out = Philox4x32-10(ctr, key).  out may alias ctr. */
 static inline void vs_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
                                     uint32_t out[4])
 {
-    uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
-    uint32_t k0 = key[0], k1 = key[1];
-    for (int round = 0; round < 10; round++) {
-        uint64_t p0 = (uint64_t)VS_PHILOX_M0 * c0;
-        uint64_t p1 = (uint64_t)VS_PHILOX_M1 * c2;
-        uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0;
-        uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
-        c1 = (uint32_t)p1;
-        c3 = (uint32_t)p0;
-        c0 = n0;
-        c2 = n2;
-        k0 += VS_PHILOX_W0;
-        k1 += VS_PHILOX_W1;
-    }
-    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
+    uint32_t c[4] = {ctr[0], ctr[1], ctr[2], ctr[3]}, k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; round++, k0 += VS_PHILOX_W0, k1 += VS_PHILOX_W1)
+        vs_philox_round(c, k0, k1);
+    memcpy(out, c, sizeof c);
 }
 
 /* Counter of block b with redraw tag `tag` on `stream` (docs/random-algorithms.md §1). */
@@ -40,45 +53,145 @@ static inline void vs_counter(uint64_t b, uint32_t tag, uint64_t stream, uint32_
     ctr[3] = (uint32_t)(stream >> 32);
 }
 
-/* Many blocks at once, structure of arrays: counters c0..c3[i] in, words out, in place.
- * The rounds run over groups of VS_PHILOX_LANES blocks with the lane loops innermost, so
- * that compilers keep the blocks in vector registers; the arrays hold n rounded up to a
- * whole group. */
+/* ------------------------------------------------------------------ 16 blocks
+ * A group of 16 blocks is held as VS_REGS vectors of VS_LANES words per Philox word: the
+ * native register width of the unit's instruction set (AVX-512: one register of 16,
+ * AVX2: two of 8, SSE2: four of 4).  A unit may set VS_VECTOR_BYTES itself: 64 without
+ * AVX-512 compiles the AVX-512 unit's exact 16-lane logic with the compiler's own
+ * lowering (slow, for testing it on any CPU). */
+#ifndef VS_VECTOR_BYTES
+#if defined(__AVX512F__)
+#define VS_VECTOR_BYTES 64
+#elif defined(__AVX2__)
+#define VS_VECTOR_BYTES 32
+#else
+#define VS_VECTOR_BYTES 16
+#endif
+#endif
+#define VS_LANES (VS_VECTOR_BYTES / 4)
+#define VS_REGS (16 / VS_LANES)
+
+typedef uint32_t vs_u32v __attribute__((vector_size(VS_VECTOR_BYTES)));
+typedef uint64_t vs_u64v __attribute__((vector_size(VS_VECTOR_BYTES)));
+/* The same, for loads and stores at any address. */
+typedef uint32_t vs_u32v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), aligned(4)));
+
+#define VS_LO32 0xFFFFFFFFull
+
+/* Per 64-bit lane, the product of the low 32 bits of a and of m: the ISA's unsigned
+ * even-lane multiply (compilers turn the generic form into a 64 x 64-bit multiply, three
+ * times the work). */
+static inline vs_u64v vs_mul_even(vs_u64v a, vs_u64v m)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    return (vs_u64v)_mm512_mul_epu32((__m512i)a, (__m512i)m);
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
+    return (vs_u64v)_mm256_mul_epu32((__m256i)a, (__m256i)m);
+#elif VS_VECTOR_BYTES == 16 && defined(__SSE2__)
+    return (vs_u64v)_mm_mul_epu32((__m128i)a, (__m128i)m);
+#else
+    return (a & VS_LO32) * (m & VS_LO32);
+#endif
+}
+
+/* The even 32-bit lanes of a and the odd ones of b: one blend where the ISA has it. */
+static inline vs_u32v vs_even_odd(vs_u32v a, vs_u32v b)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    return (vs_u32v)_mm512_mask_blend_epi32(0xAAAA, (__m512i)a, (__m512i)b);
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
+    return (vs_u32v)_mm256_blend_epi32((__m256i)a, (__m256i)b, 0xAA);
+#else
+    return (vs_u32v)(((vs_u64v)a & VS_LO32) | ((vs_u64v)b & ~VS_LO32));
+#endif
+}
+
+/* hi and lo 32-bit halves of a[i] * m: the even lanes' products and the odd lanes' (moved
+ * down) are recombined, lane order kept. */
+static inline void vs_mulhilo_v(vs_u32v a, uint32_t m, vs_u32v *hi, vs_u32v *lo)
+{
+    const vs_u64v mv = (vs_u64v){0} + m, a64 = (vs_u64v)a;
+    const vs_u64v even = vs_mul_even(a64, mv), odd = vs_mul_even(a64 >> 32, mv);
+    *hi = vs_even_odd((vs_u32v)(even >> 32), (vs_u32v)odd);
+    *lo = vs_even_odd((vs_u32v)even, (vs_u32v)(odd << 32));
+}
+
+/* One round on one register of blocks: the same steps as vs_philox_round, lane-wise. */
+static inline void vs_philox_round_v(vs_u32v c[4], uint32_t k0, uint32_t k1)
+{
+    vs_u32v hi0, lo0, hi1, lo1;
+    vs_mulhilo_v(c[0], VS_PHILOX_M0, &hi0, &lo0);
+    vs_mulhilo_v(c[2], VS_PHILOX_M1, &hi1, &lo1);
+    c[0] = hi1 ^ c[1] ^ k0;
+    c[1] = lo1;
+    c[2] = hi0 ^ c[3] ^ k1;
+    c[3] = lo0;
+}
+
+/* Philox4x32-10 of a group of 16 counters in place (c[r][j]: word j of register r's
+ * blocks); the registers' rounds interleave, which hides the multiplies' latency. */
+static inline void vs_philox16(vs_u32v c[VS_REGS][4], uint64_t seed)
+{
+    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    for (int round = 0; round < 10; round++, k0 += VS_PHILOX_W0, k1 += VS_PHILOX_W1)
+        for (int r = 0; r < VS_REGS; r++) vs_philox_round_v(c[r], k0, k1);
+}
+
+/* The counters of the tag-0 blocks b .. b+15, built in registers; a wrap of the low word
+ * carries into the high one lane by lane. */
+static inline void vs_counters16(uint64_t b, uint64_t stream, vs_u32v c[VS_REGS][4])
+{
+    vs_u32v iota;
+    for (int i = 0; i < VS_LANES; i++) iota[i] = (uint32_t)i;
+    for (int r = 0; r < VS_REGS; r++) {
+        const uint32_t lo = (uint32_t)b + (uint32_t)(r * VS_LANES);
+        c[r][0] = lo + iota;
+        /* a true compare is all ones: minus it adds the carry */
+        c[r][1] = (uint32_t)((b + (uint64_t)(r * VS_LANES)) >> 32) - (vs_u32v)(c[r][0] < lo);
+        c[r][2] = (vs_u32v){0} + (uint32_t)stream;
+        c[r][3] = (vs_u32v){0} + (uint32_t)(stream >> 32);
+    }
+}
+
+/* Word j of the group's block i to wj[base + i]. */
+static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w0,
+                              uint32_t *w1, uint32_t *w2, uint32_t *w3)
+{
+    uint32_t *w[4] = {w0, w1, w2, w3};
+    for (int r = 0; r < VS_REGS; r++)
+        for (int j = 0; j < 4; j++)
+            *(vs_u32v_unaligned *)(w[j] + base + r * VS_LANES) = c[r][j];
+}
+
+/* ------------------------------------------------------------------ many blocks, as arrays
+ * Structure of arrays: word j of block i in wj[i].  n is rounded up to a multiple of 16:
+ * the arrays must hold that many. */
 #define VS_PHILOX_LANES 16
 
+/* Counters read from the arrays, words written back in place. */
 static inline void vs_philox_arrays(uint64_t seed, int n, uint32_t *w0, uint32_t *w1,
                                     uint32_t *w2, uint32_t *w3)
 {
     for (int base = 0; base < n; base += VS_PHILOX_LANES) {
-        uint32_t *c0 = w0 + base, *c1 = w1 + base, *c2 = w2 + base, *c3 = w3 + base;
-        uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
-        for (int round = 0; round < 10; round++) {
-            for (int i = 0; i < VS_PHILOX_LANES; i++) {
-                uint64_t p0 = (uint64_t)VS_PHILOX_M0 * c0[i];
-                uint64_t p1 = (uint64_t)VS_PHILOX_M1 * c2[i];
-                uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[i] ^ k0;
-                uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[i] ^ k1;
-                c1[i] = (uint32_t)p1;
-                c3[i] = (uint32_t)p0;
-                c0[i] = n0;
-                c2[i] = n2;
-            }
-            k0 += VS_PHILOX_W0;
-            k1 += VS_PHILOX_W1;
-        }
+        uint32_t *w[4] = {w0, w1, w2, w3};
+        vs_u32v c[VS_REGS][4];
+        for (int r = 0; r < VS_REGS; r++)
+            for (int j = 0; j < 4; j++) c[r][j] = *(vs_u32v_unaligned *)(w[j] + base + r * VS_LANES);
+        vs_philox16(c, seed);
+        vs_store16(c, base, w0, w1, w2, w3);
     }
 }
 
-/* Tag-0 blocks b0 .. b0+n-1 into w0..w3 (same rounding-up rule as vs_philox_arrays). */
+/* The words of the tag-0 blocks b0 .. b0+n-1. */
 static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint64_t b0, int n,
                                     uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
 {
-    for (int i = 0; i < n; i++) {
-        uint32_t ctr[4];
-        vs_counter(b0 + (uint64_t)i, 0, stream, ctr);
-        w0[i] = ctr[0]; w1[i] = ctr[1]; w2[i] = ctr[2]; w3[i] = ctr[3];
+    for (int base = 0; base < n; base += VS_PHILOX_LANES) {
+        vs_u32v c[VS_REGS][4];
+        vs_counters16(b0 + (uint64_t)base, stream, c);
+        vs_philox16(c, seed);
+        vs_store16(c, base, w0, w1, w2, w3);
     }
-    vs_philox_arrays(seed, n, w0, w1, w2, w3);
 }
 
 #endif
