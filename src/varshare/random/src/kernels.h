@@ -177,24 +177,56 @@ static inline void vs_outside_rows_f32(const float *z, int j0, int j1, uint32_t 
         for (int t = 0; t < 16; t++) mask[t] = mask[t] << 1 | vs_outside_f32(z[16 * j + t]);
 }
 
-/* Positions of |z[i]| > 2, i < n (a multiple of 16, at most 1024), into idx; returns their
- * count.  float32 flags are gathered 32 bits wide (their own width), in two halves. */
+/* Positions of |z[i]| > 2, i < n (a multiple of 16, at most 1024), into idx (in any order:
+ * a redraw depends on its element's index alone); returns their count.  AVX-512 compares a
+ * row of 16 into a mask register and compresses the row's positions into place (writing a
+ * whole row: the buffers' slack); elsewhere flags are gathered 32 bits wide (float32's own
+ * width), in two halves, and read out by vs_set_bits. */
 static inline int vs_outside_all_f32(const float *z, int n, int *idx)
 {
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i magnitude = _mm512_set1_epi32(0x7FFFFFFF), two = _mm512_set1_epi32(0x40000000);
+    int m = 0;
+    for (int i = 0; i < n; i += 16) {
+        __m512i bits = _mm512_and_si512(_mm512_loadu_si512(z + i), magnitude);
+        __mmask16 outside = _mm512_cmpgt_epi32_mask(bits, two);
+        __m512i where = _mm512_add_epi32(lanes, _mm512_set1_epi32(i));
+        _mm512_storeu_si512(idx + m, _mm512_maskz_compress_epi32(outside, where));
+        m += __builtin_popcount(outside);
+    }
+    return m;
+#else
     uint32_t lo[16], hi[16];
     uint64_t mask[16];
     vs_outside_rows_f32(z, 0, n < 512 ? n / 16 : 32, lo);
     vs_outside_rows_f32(z, 32, n > 512 ? n / 16 : 32, hi);
     for (int t = 0; t < 16; t++) mask[t] = lo[t] | (uint64_t)hi[t] << 32;
     return vs_set_bits(mask, idx);
+#endif
 }
 
 static inline int vs_outside_all_f64(const double *z, int n, int *idx)
 {
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m512i magnitude = _mm512_set1_epi64(0x7FFFFFFFFFFFFFFFll);
+    const __m512i two = _mm512_set1_epi64(0x4000000000000000ll);
+    int m = 0;
+    for (int i = 0; i < n; i += 8) {
+        __m512i bits = _mm512_and_si512(_mm512_loadu_si512(z + i), magnitude);
+        __mmask8 outside = _mm512_cmpgt_epi64_mask(bits, two);
+        __m256i where = _mm256_add_epi32(lanes, _mm256_set1_epi32(i));
+        _mm256_storeu_si256((__m256i *)(idx + m), _mm256_maskz_compress_epi32(outside, where));
+        m += __builtin_popcount(outside);
+    }
+    return m;
+#else
     uint64_t mask[16] = {0};
     for (int j = n / 16 - 1; j >= 0; j--)
         for (int t = 0; t < 16; t++) mask[t] = mask[t] << 1 | vs_outside_f64(z[16 * j + t]);
     return vs_set_bits(mask, idx);
+#endif
 }
 
 /* Redraw `tag` of the elements g_first + idx[k], k < m, into z, a lane group at a time (idx
