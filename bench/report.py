@@ -1,12 +1,14 @@
-"""Markdown table of ns/element: varshare.random per kernel vs NumPy (and torch), one run.
+"""Markdown table of ns/element: varshare.random per kernel vs NumPy (and torch, mkl_random).
 
     python bench/report.py [--repeat 7] [--sizes 16,24] [--threads 1,2] [--plot out.png]
 
-Plain time.perf_counter, best of --repeat calls after one warm-up, preallocated outputs on
-every side (the same operations as bench/test_random.py). NumPy is single-threaded; torch
-runs with the row's thread count. Ratios are peer ns / varshare ns with the CPU's best
-kernel (> 1 means varshare is faster). Machines are shared and noisy: compare ratios
-within one run, not absolute figures across runs.
+Plain time.perf_counter, best of --repeat calls after one warm-up, preallocated outputs
+where the API allows (the same operations as bench/test_random.py). NumPy is
+single-threaded; torch runs with the row's thread count; mkl_random (float64 normal only,
+its fastest method, ICDF on Philox) allocates its output, as its API must. Ratios are peer
+ns / varshare ns with the selected kernel (> 1 means varshare is faster); "x floor" is
+varshare's time over the memory floor, one ``ndarray.fill`` of the same array. Machines are
+shared and noisy: compare ratios within one run, not absolute figures across runs.
 """
 
 import argparse
@@ -21,17 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_random import DISTS, DTYPES, numpy_fn, size_id, varshare_fn  # noqa: E402
 
 import varshare.random as vr  # noqa: E402
+from varshare._cli import best_seconds as best_time, memory_floor_seconds  # noqa: E402
 from varshare.random import _kernels  # noqa: E402
-
-
-def best_time(fn, repeat):
-    fn()                                   # warm-up (page-faults the output, spins up threads)
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def torch_fn(dist, out, threads):
@@ -53,6 +46,18 @@ def torch_fn(dist, out, threads):
     return run
 
 
+def mkl_fn(dist, out):
+    """mkl_random's fastest float64 normal (ICDF on its Philox4x32-10), or None."""
+    if dist != "normal" or out.dtype != np.float64:
+        return None
+    try:
+        import mkl_random
+    except ImportError:
+        return None
+    rs = mkl_random.MKLRandomState(1, brng="PHILOX4X32X10")
+    return lambda: rs.standard_normal(out.size, method="ICDF")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
@@ -64,13 +69,20 @@ def main(argv=None):
     threads = [int(t) for t in args.threads.split(",")]
     isas = _kernels.ISA_NAMES[: _kernels.ISA_NAMES.index(_kernels.cpu_isa()) + 1]
     has_torch = torch_fn("normal", np.empty(1, np.float32), 1) is not None
+    has_mkl = mkl_fn("normal", np.empty(1)) is not None
+    selected = vr.get_isa()
 
-    print("varshare.random vs NumPy %s Generator(PCG64)%s; %s %s, %s, %d CPUs, OpenMP=%s; "
-          "best of %d\n" % (np.__version__, " and torch" if has_torch else "",
-                            platform.python_implementation(), platform.python_version(),
-                            platform.machine(), os.cpu_count() or 0, _kernels.OPENMP, args.repeat))
+    print("varshare.random vs NumPy %s Generator(PCG64)%s%s; %s %s, %s (%s), %d CPUs, "
+          "OpenMP=%s, selected kernel %s; best of %d\n"
+          % (np.__version__, " and torch" if has_torch else "",
+             " and mkl_random" if has_mkl else "", platform.python_implementation(),
+             platform.python_version(), platform.machine(), cpu_model(), os.cpu_count() or 0,
+             _kernels.OPENMP, selected, args.repeat))
     head = ["distribution", "dtype", "n", "threads", "NumPy"] + (["torch"] if has_torch else [])
+    head += ["mkl_random"] if has_mkl else []
     head += [f"varshare {isa}" for isa in isas] + ["vs NumPy"] + (["vs torch"] if has_torch else [])
+    head += ["vs mkl_random"] if has_mkl else []
+    head += ["x floor"]
     print("| " + " | ".join(head) + " |  (ns/element)")
     print("|" + "---|" * len(head))
     rows = []
@@ -81,21 +93,32 @@ def main(argv=None):
                 rng = np.random.Generator(np.random.PCG64(12345))
                 rep = max(args.repeat, 25) if n < 2**22 else max(3, args.repeat // 2)
                 t_np = best_time(numpy_fn(dist, out, rng), rep) * 1e9 / n
+                floor = memory_floor_seconds(out, rep) * 1e9 / n
+                t_vs = {}
+                for t, isa in ((t, isa) for t in threads for isa in isas):
+                    vr.set_isa(isa)
+                    t_vs[t, isa] = best_time(varshare_fn(dist, out, t), rep) * 1e9 / n
+                vr.set_isa("auto")
+                # The peers last: their OpenMP threads keep spinning a while after each call
+                # (MKL's for 200 ms), which would steal the second core from the next timing.
+                t_torch = {t: best_time(torch_fn(dist, out, t), rep) * 1e9 / n
+                           for t in threads} if has_torch else {}
+                mkl = mkl_fn(dist, out)
+                t_mkl = best_time(mkl, rep) * 1e9 / n if mkl else None
+                time.sleep(0.5)
                 for t in threads:
-                    t_torch = best_time(torch_fn(dist, out, t), rep) * 1e9 / n if has_torch else None
-                    t_vs = {}
-                    for isa in isas:
-                        vr.set_isa(isa)
-                        t_vs[isa] = best_time(varshare_fn(dist, out, t), rep) * 1e9 / n
-                    vr.set_isa("auto")
-                    best = t_vs[isas[-1]]
+                    best = t_vs[t, selected]
                     cells = [dist, dtype, size_id(n).replace("n=", ""), str(t), "%.3f" % t_np]
-                    cells += ["%.3f" % t_torch] if has_torch else []
-                    cells += ["%.3f" % t_vs[isa] for isa in isas] + ["%.2f×" % (t_np / best)]
-                    cells += ["%.2f×" % (t_torch / best)] if has_torch else []
+                    cells += ["%.3f" % t_torch[t]] if has_torch else []
+                    cells += [("%.3f" % t_mkl) if t_mkl else "-"] if has_mkl else []
+                    cells += ["%.3f" % t_vs[t, isa] for isa in isas] + ["%.2f×" % (t_np / best)]
+                    cells += ["%.2f×" % (t_torch[t] / best)] if has_torch else []
+                    cells += [("%.2f×" % (t_mkl / best)) if t_mkl else "-"] if has_mkl else []
+                    cells += ["%.2f" % (best / floor)]
                     print("| " + " | ".join(cells) + " |")
                     sys.stdout.flush()
-                    rows.append((dist, dtype, n, t, t_np, t_torch, t_vs))
+                    rows.append((dist, dtype, n, t, t_np, t_torch.get(t),
+                                 {isa: t_vs[t, isa] for isa in isas}))
     if args.plot:
         plot(rows, isas, args.plot)
 
@@ -124,6 +147,16 @@ def plot(rows, isas, path):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"\nplot written to {path}")
+
+
+def cpu_model():
+    """The CPU's model name (Linux), else the platform's processor string."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f
+                        if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

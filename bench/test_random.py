@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import varshare.random as vr
+from varshare._cli import numpy_truncated_normal
 
 DISTS = ["uniform", "normal", "truncated_normal"]
 DTYPES = ["float32", "float64"]
@@ -21,17 +22,6 @@ def varshare_fn(dist, out, threads):
     def run():
         return f(n, SEED, dtype=out.dtype, out=out, threads=threads)
     return run
-
-
-def numpy_truncated_normal(rng, out):
-    """The usual NumPy recipe: draw, then redraw the |z| > 2 entries until none are left."""
-    rng.standard_normal(dtype=out.dtype, out=out)
-    bad = np.flatnonzero(np.abs(out) > 2)
-    while bad.size:
-        z = rng.standard_normal(bad.size, dtype=out.dtype)
-        out[bad] = z
-        bad = bad[np.abs(z) > 2]
-    return out
 
 
 def numpy_fn(dist, out, rng):
