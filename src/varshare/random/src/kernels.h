@@ -32,21 +32,26 @@ static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w
 #define VS_SCALAR_REDRAWS 2
 
 /* Philox words of redraw `tag` of the elements g_first + idx[k] (block index = element) into
- * w[j][k], k < nb <= 16; returns the lanes filled: a whole group of vs_philox_arrays (idx
+ * w[j][k], k < nb <= 16; returns the lanes filled: a whole group of 16 in registers (idx
  * holds 16 entries), or only the nb blocks if they are a few left over. */
 static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const int *idx, int nb,
                                   uint32_t tag, uint32_t w[4][16])
 {
+    if (nb > VS_SCALAR_REDRAWS) {
+        vs_u32v c[VS_REGS][4];
+        vs_counters_at(g_first, idx, tag, r->stream, c);
+        vs_philox16(c, r->seed);
+        vs_store16(c, 0, w[0], w[1], w[2], w[3]);
+        return 16;
+    }
     const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
-    const int lanes = nb > VS_SCALAR_REDRAWS ? 16 : nb;
-    for (int k = 0; k < lanes; k++) {
+    for (int k = 0; k < nb; k++) {
         uint32_t c[4];
         vs_counter(g_first + (uint64_t)idx[k], tag, r->stream, c);
-        if (lanes < 16) vs_philox4x32_10(c, key, c);
+        vs_philox4x32_10(c, key, c);
         for (int j = 0; j < 4; j++) w[j][k] = c[j];
     }
-    if (lanes == 16) vs_philox_arrays(r->seed, 16, w[0], w[1], w[2], w[3]);
-    return lanes;
+    return nb;
 }
 
 #define VS_BATCH 64                   /* radii per pass of vs_minus2_log: temporaries stay in L1 */

@@ -153,6 +153,20 @@ static inline void vs_counters16(uint64_t b, uint64_t stream, vs_u32v c[VS_REGS]
     }
 }
 
+/* The counters of redraw `tag` of the blocks g + idx[i], i < 16 (0 <= idx[i] < 2**31; block
+ * indices stay below 2**56, so a carry never reaches the tag's bits). */
+static inline void vs_counters_at(uint64_t g, const int32_t *idx, uint32_t tag, uint64_t stream,
+                                  vs_u32v c[VS_REGS][4])
+{
+    const uint32_t lo = (uint32_t)g, hi = (uint32_t)(g >> 32) | tag << 24;
+    for (int r = 0; r < VS_REGS; r++) {
+        c[r][0] = lo + *(const vs_u32v_unaligned *)(idx + r * VS_LANES);
+        c[r][1] = hi - (vs_u32v)(c[r][0] < lo);
+        c[r][2] = (vs_u32v){0} + (uint32_t)stream;
+        c[r][3] = (vs_u32v){0} + (uint32_t)(stream >> 32);
+    }
+}
+
 /* Word j of the group's block i to wj[base + i]. */
 static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w0,
                               uint32_t *w1, uint32_t *w2, uint32_t *w3)
@@ -167,20 +181,6 @@ static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w
  * Structure of arrays: word j of block i in wj[i].  n is rounded up to a multiple of 16:
  * the arrays must hold that many. */
 #define VS_PHILOX_LANES 16
-
-/* Counters read from the arrays, words written back in place. */
-static inline void vs_philox_arrays(uint64_t seed, int n, uint32_t *w0, uint32_t *w1,
-                                    uint32_t *w2, uint32_t *w3)
-{
-    for (int base = 0; base < n; base += VS_PHILOX_LANES) {
-        uint32_t *w[4] = {w0, w1, w2, w3};
-        vs_u32v c[VS_REGS][4];
-        for (int r = 0; r < VS_REGS; r++)
-            for (int j = 0; j < 4; j++) c[r][j] = *(vs_u32v_unaligned *)(w[j] + base + r * VS_LANES);
-        vs_philox16(c, seed);
-        vs_store16(c, base, w0, w1, w2, w3);
-    }
-}
 
 /* The words of the tag-0 blocks b0 .. b0+n-1. */
 static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint64_t b0, int n,
