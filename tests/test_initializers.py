@@ -297,16 +297,20 @@ FLOAT_ONLY = [vi.random_normal_initializer, vi.truncated_normal_initializer,
 @pytest.mark.parametrize("make", FLOAT_ONLY)
 @pytest.mark.parametrize("dtype", ["int32", "bool"])
 def test_float_only_initializers_reject_other_dtypes(make, dtype):
-    message = f"Argument `dtype` is expected to be floating point. Received: {dtype}."
+    """At construction TF's ValueError; at call time TF's TypeError from converting the
+    first parameter (tests/test_tf_parity.py holds TF's own texts)."""
+    message = f"Argument `dtype` is expected to be floating point. Received: <dtype: '{dtype}'>."
     with pytest.raises(ValueError, match=message):
         make(dtype=dtype)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(TypeError, match=f"^Expected {dtype}, but got .* of type 'float'.$"):
         make()([2, 2], dtype=dtype)
 
 
 def test_random_uniform_rejects_bool():
-    with pytest.raises(ValueError, match="Argument `dtype` got invalid value bool"):
+    with pytest.raises(ValueError, match="Argument `dtype` got invalid value <dtype: 'bool'>"):
         vi.random_uniform_initializer(dtype="bool")
+    with pytest.raises(ValueError, match="Argument `dtype` got invalid value <dtype: 'bool'>"):
+        vi.random_uniform_initializer()([2], dtype="bool")
 
 
 @pytest.mark.parametrize("make", FLOAT_ONLY + [vi.random_uniform_initializer])

@@ -15,6 +15,15 @@ _VALID_ROOT_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
 
+def check_scope_name(name: str, root: bool) -> None:
+    """ScopeError (a ValueError) unless ``name`` is a valid TF name scope: at the root (as
+    every variable's full name must be) or inside another scope."""
+    valid, kind = (_VALID_ROOT_NAME, "root scope") if root else (_VALID_SCOPE_NAME, "scope")
+    if not valid.match(name):
+        raise ScopeError(f"'{name}' is not a valid {kind} name. A {kind} name has to match "
+                         f"the following pattern: {valid.pattern}")
+
+
 class GraphKeys:
     """Standard collection names, as in TF 1.x."""
 
@@ -168,11 +177,7 @@ class Graph:
         if not name:
             state.name_stack = ""
             return ""
-        valid = _VALID_SCOPE_NAME if state.name_stack else _VALID_ROOT_NAME
-        if not valid.match(name):
-            kind = "scope" if state.name_stack else "root scope"
-            raise ScopeError(f"'{name}' is not a valid {kind} name. "
-                             f"It has to match the pattern: {valid.pattern}")
+        check_scope_name(name, root=not state.name_stack)
         state.name_stack = name[:-1] if name.endswith("/") else self.unique_name(name)
         return state.name_stack + "/"
 

@@ -31,6 +31,7 @@ from varshare._core.dtypes import as_dtype
 from varshare._core.graph import get_default_graph
 from varshare._core.seeding import check_random_algorithm, check_seed
 from varshare._init.partitions import PartitionInfo
+from varshare.errors import DTypeError
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
@@ -56,14 +57,14 @@ _UNIFORM = _FLOATS + tuple(map(np.dtype, ("int32", "int64")))
 def _float_dtype(dtype: DTypeLike) -> np.dtype:
     dtype = as_dtype(dtype)
     return checks.check_dtype(dtype, _FLOATS, "random initializers", message=(
-        f"Argument `dtype` is expected to be floating point. Received: {dtype.name}."))
+        f"Argument `dtype` is expected to be floating point. Received: <dtype: '{dtype.name}'>."))
 
 
 def _uniform_dtype(dtype: DTypeLike) -> np.dtype:
     dtype = as_dtype(dtype)
     return checks.check_dtype(dtype, _UNIFORM, "random_uniform_initializer", message=(
-        f"Argument `dtype` got invalid value {dtype.name}. Accepted dtypes are "
-        "(float16, float32, float64, int32, int64)."))
+        f"Argument `dtype` got invalid value <dtype: '{dtype.name}'>. Accepted dtypes are "
+        "(tf.float16, tf.float32, tf.float64, tf.int32, tf.int64)."))
 
 
 def _window(shape: tuple[int, ...], partition_info: PartitionInfo | None
@@ -249,6 +250,7 @@ class _Random(Initializer):
     """
 
     _check_dtype = staticmethod(_float_dtype)
+    _integers = False           # whether integer dtypes are drawn too (uniform only)
 
     def __init__(self, seed: int | None, dtype: DTypeLike, algorithm: str | None):
         self.seed = check_seed(seed)
@@ -270,9 +272,16 @@ class _Random(Initializer):
     def _tf_mode(self) -> bool:
         return get_default_graph().seeds.current_algorithm(self.algorithm) == "tf"
 
+    def _dtype(self, dtype: DTypeLike) -> np.dtype:
+        # A call's dtype is checked as TF checks it: by converting the parameters to it
+        # (_sample), so a wrong one is TF's TypeError, not the constructor's ValueError.
+        return self.dtype if dtype is None else as_dtype(dtype)
+
     def _sample(self, kind: str, shape: Shape, dtype: np.dtype,
                 partition_info: PartitionInfo | None, a: object, b: object) -> np.ndarray:
         """``kind`` ("uniform", "normal", "truncated_normal") with parameters a, b."""
+        if dtype.kind != "f" and not (self._integers and dtype.kind == "i"):
+            raise DTypeError(f"Expected {dtype.name}, but got {a!r} of type 'float'.")
         from varshare import random  # the kernels (and OpenMP) load on the first draw
 
         shape = _as_shape(shape)
@@ -295,6 +304,8 @@ class RandomUniform(_Random):
     """
 
     _check_dtype = staticmethod(_uniform_dtype)
+    _integers = True
+    _dtype = Initializer._dtype        # a call's dtype is checked as the constructor's
 
     def __init__(self, minval: float = 0, maxval: float | None = None,
                  seed: int | None = None, dtype: DTypeLike = np.float32,

@@ -2,7 +2,8 @@
 
 An initializer is a callable ``init(shape, dtype=None, partition_info=None)``, a callable of
 no arguments (then the shape comes from its result), or a constant. Without one, floats get
-``uniform_unit_scaling_initializer()`` and integers and bools zeros.
+``uniform_unit_scaling_initializer()`` (in TF mode TF 1.x's own default,
+``glorot_uniform_initializer()``, so that the values are TF's), integers and bools zeros.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import numpy as np
 
 from varshare._core import dtypes
 from varshare._core.checks import PartialShape
-from varshare._init.initializers import uniform_unit_scaling_initializer
+from varshare._core.graph import get_default_graph
+from varshare._init.initializers import glorot_uniform_initializer, uniform_unit_scaling_initializer
 from varshare._init.partitions import PartitionInfo
 
 
@@ -53,8 +55,11 @@ def initial_value(name: str, shape: PartialShape, dtype: np.dtype, initializer: 
 
 
 def default_initializer(name: str, dtype: np.dtype) -> Callable:
-    """Unit-scaling uniform for floats, zeros for integers and bools."""
+    """Unit-scaling uniform (TF mode: glorot uniform) for floats, zeros for integers and
+    bools."""
     if dtypes.is_floating(dtype):
+        if get_default_graph().seeds.current_algorithm() == "tf":
+            return glorot_uniform_initializer()
         return uniform_unit_scaling_initializer()
     if dtype.kind in "iub":
         return _zeros

@@ -11,7 +11,7 @@ import operator
 from typing import Any, Callable, Sequence
 
 from varshare._core import dtypes as _dtypes
-from varshare._core.graph import Graph, get_default_graph
+from varshare._core.graph import Graph, GraphKeys, get_default_graph
 from varshare._scope.store import VariableLike, VariableStore, get_variable_store
 from varshare._scope.variables import VariableAggregation, VariableSynchronization
 from varshare.errors import ScopeError
@@ -82,6 +82,24 @@ class VariableScope:
     use_resource = _setting(
         "use_resource", "The default ``use_resource`` (accepted for TF compatibility).")
     constraint = _setting("constraint", "The default constraint, or None.")
+
+    def get_collection(self, name: Any) -> list:
+        """The items of collection ``name`` whose names start with this scope's name and a
+        slash (matched as a regular expression, as TF 1.x does); all of them for the root."""
+        prefix = self._name + "/" if self._name and not self._name.endswith("/") else self._name
+        return get_default_graph().get_collection(name, prefix)
+
+    def global_variables(self) -> list:
+        """The global variables created in this scope (``get_collection``)."""
+        return self.get_collection(GraphKeys.GLOBAL_VARIABLES)
+
+    def trainable_variables(self) -> list:
+        """The trainable variables created in this scope."""
+        return self.get_collection(GraphKeys.TRAINABLE_VARIABLES)
+
+    def local_variables(self) -> list:
+        """The local variables created in this scope."""
+        return self.get_collection(GraphKeys.LOCAL_VARIABLES)
 
     def reuse_variables(self) -> None:
         """Reuse variables in this scope from now on."""

@@ -8,7 +8,7 @@ import numpy as np
 
 from varshare._core import checks, dtypes
 from varshare._core.checks import PartialShape
-from varshare._core.graph import Graph, GraphKeys, get_default_graph
+from varshare._core.graph import Graph, GraphKeys, check_scope_name, get_default_graph
 from varshare._init.partitions import PartitionInfo, Shard, partitions_of, shard_layout
 from varshare._init.recipe import windowable
 from varshare._scope.initial_value import accepts, default_initializer, initial_value
@@ -65,6 +65,8 @@ class VariableStore:
                       partitioner=partitioner, validate_shape=validate_shape,
                       use_resource=use_resource, constraint=constraint,
                       synchronization=synchronization, aggregation=aggregation)
+        # A custom getter sees the resolved trainable, as in TF.
+        kwargs["trainable"] = resolve_trainable(trainable, synchronization, aggregation, name)[2]
         if custom_getter is None:
             return self._true_getter(**kwargs)
         if not callable(custom_getter):
@@ -166,6 +168,9 @@ class VariableStore:
                 full: tuple[str, tuple[int, ...]] | None = None) -> list[Variable]:
         """Create the variables of ``shards`` atomically: on error the graph is unchanged."""
         graph = get_default_graph()
+        for name, _, _ in shards:
+            if name:          # TF checks a variable's full name as a root name scope
+                check_scope_name(name, root=True)
         sync, aggregation, trainable = resolve_trainable(
             attributes.trainable, attributes.synchronization, attributes.aggregation,
             shards[0][0])

@@ -1,0 +1,124 @@
+"""TF 1.x behaviour recorded from TF 2.21 by tools/record_tf_parity.py (tests/data/tf_parity.json):
+the default initializer of TF mode, the exception class and text of each mistake, what a
+custom getter sees, and a scope's collection helpers."""
+
+import builtins
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import varshare as vs
+
+RECORD = json.loads((Path(__file__).parent / "data" / "tf_parity.json").read_text())
+DEFAULT = RECORD["default_initializer"]
+
+
+def tf_mode_graph():
+    graph = vs.Graph(random_algorithm="tf")
+    with graph.as_default():
+        vs.set_random_seed(DEFAULT["graph_seed"])
+    return graph
+
+
+def assert_bits(value, recorded):
+    np.testing.assert_array_equal(np.asarray(value, np.float32).view(np.uint32).ravel(),
+                                  np.array(recorded["bits"], np.uint32))
+
+
+def test_tf_mode_default_initializer_is_tfs_glorot_uniform():
+    with tf_mode_graph().as_default():
+        for name, recorded in DEFAULT["plain"].items():
+            variable = vs.get_variable(name, recorded["shape"])
+            assert_bits(variable, recorded)
+
+
+def test_tf_mode_default_initializer_of_a_partitioned_variable():
+    recorded = DEFAULT["partitioned"]
+    with tf_mode_graph().as_default():
+        table = vs.get_variable("table", recorded["shape"],
+                                partitioner=vs.fixed_size_partitioner(recorded["num_shards"]))
+        for shard, shard_record in zip(table, recorded["shards"], strict=True):
+            assert list(shard.shape) == shard_record["shape"]
+            assert_bits(shard, shard_record)
+
+
+def test_default_mode_keeps_unit_scaling():
+    vs.set_random_seed(DEFAULT["graph_seed"])
+    w = vs.get_variable("w", [3, 4])
+    vs.reset_default_graph()
+    vs.set_random_seed(DEFAULT["graph_seed"])
+    np.testing.assert_array_equal(w, vs.uniform_unit_scaling_initializer()([3, 4]))
+
+
+MISTAKES = {
+    "name_with_space": lambda: vs.get_variable("a b", [1]),
+    "name_starting_with_dash": lambda: vs.get_variable("-w", [1]),
+    "random_normal_for_int32_variable": lambda: vs.get_variable(
+        "i", [2], dtype=vs.int32, initializer=vs.random_normal_initializer()),
+    "truncated_normal_for_int32_variable": lambda: vs.get_variable(
+        "i", [2], dtype=vs.int32, initializer=vs.truncated_normal_initializer()),
+    "random_uniform_for_bool_variable": lambda: vs.get_variable(
+        "i", [2], dtype=vs.bool, initializer=vs.random_uniform_initializer()),
+    "random_normal_initializer_int32": lambda: vs.random_normal_initializer(dtype=vs.int32),
+    "glorot_uniform_for_int32_variable": lambda: vs.get_variable(
+        "i", [2, 2], dtype=vs.int32, initializer=vs.glorot_uniform_initializer()),
+    "orthogonal_for_int32_variable": lambda: vs.get_variable(
+        "i", [2, 2], dtype=vs.int32, initializer=vs.orthogonal_initializer()),
+    "uniform_unit_scaling_for_int32_variable": lambda: vs.get_variable(
+        "i", [2, 2], dtype=vs.int32, initializer=vs.uniform_unit_scaling_initializer()),
+    "variance_scaling_normal_for_int32_variable": lambda: vs.get_variable(
+        "i", [2, 2], dtype=vs.int32, initializer=vs.variance_scaling_initializer()),
+    "random_normal_for_bool_variable": lambda: vs.get_variable(
+        "i", [2], dtype=vs.bool, initializer=vs.random_normal_initializer()),
+    "orthogonal_initializer_int32": lambda: vs.orthogonal_initializer(dtype=vs.int32),
+}
+
+
+@pytest.mark.parametrize("case", MISTAKES)
+def test_mistake_raises_tfs_class_and_text(case):
+    recorded = RECORD["mistakes"][case]
+    with pytest.raises(getattr(builtins, recorded["class"])) as error:
+        MISTAKES[case]()
+    message = recorded["message"].replace("tf.bfloat16, ", "")   # varshare has no bfloat16
+    assert str(error.value) == message
+    assert vs.global_variables() == []                          # nothing was created
+
+
+def test_trainable_on_read_variable_is_accepted_as_in_tf():
+    assert RECORD["mistakes"]["on_read_trainable"] is None
+    v = vs.get_variable("r", [1], trainable=True,
+                        synchronization=vs.VariableSynchronization.ON_READ)
+    assert v.trainable and v in vs.trainable_variables()
+
+
+def test_custom_getter_sees_the_resolved_trainable():
+    seen = {}
+
+    def getter(getter, name, *args, **kwargs):
+        seen[name] = kwargs["trainable"]
+        return getter(name, *args, **kwargs)
+
+    with vs.variable_scope("s", custom_getter=getter):
+        vs.get_variable("default", [1])
+        vs.get_variable("false", [1], trainable=False)
+        vs.get_variable("on_read", [1], synchronization=vs.VariableSynchronization.ON_READ)
+    assert seen == RECORD["custom_getter_trainable"]
+
+
+def test_scope_collection_helpers_filter_by_the_scope_name():
+    with vs.variable_scope("a") as a:
+        vs.get_variable("w", [1])
+        vs.get_variable("n", [1], trainable=False)
+        vs.get_variable("l", [1], collections=[vs.GraphKeys.LOCAL_VARIABLES])
+    with vs.variable_scope("ab"):
+        vs.get_variable("w", [1])
+    root = vs.get_variable_scope()
+    names = lambda variables: [v.name for v in variables]  # noqa: E731
+    assert {"a.global_variables": names(a.global_variables()),
+            "a.trainable_variables": names(a.trainable_variables()),
+            "a.local_variables": names(a.local_variables()),
+            "a.get_collection(trainable)": names(a.get_collection(
+                vs.GraphKeys.TRAINABLE_VARIABLES)),
+            "root.global_variables": names(root.global_variables())} == RECORD["scope_collections"]
