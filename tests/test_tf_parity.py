@@ -73,13 +73,24 @@ MISTAKES = {
     "random_normal_for_bool_variable": lambda: vs.get_variable(
         "i", [2], dtype=vs.bool, initializer=vs.random_normal_initializer()),
     "orthogonal_initializer_int32": lambda: vs.orthogonal_initializer(dtype=vs.int32),
+    "value_initializer_of_wrong_type": lambda: vs.get_variable("x", initializer={}),
+    "partitioner_returning_floats": lambda: vs.get_variable(
+        "x", [4, 2], partitioner=lambda shape, dtype: [2.0, 1]),
+    "axis_size_partitioner_of_unknown_shape": lambda: vs.variable_axis_size_partitioner(100)(
+        shape=(None, 4), dtype=vs.float32),
+    "constant_and_explicit_dtype_differ": lambda: vs.get_variable(
+        "a", initializer=1.5, dtype=vs.float64),
+    "constant_too_long_for_a_shard": lambda: vs.get_variable(
+        "x", [5, 2], partitioner=vs.fixed_size_partitioner(2),
+        initializer=vs.constant_initializer(list(range(10)))),
 }
 
 
 @pytest.mark.parametrize("case", MISTAKES)
 def test_mistake_raises_tfs_class_and_text(case):
     recorded = RECORD["mistakes"][case]
-    with pytest.raises(getattr(builtins, recorded["class"])) as error:
+    with vs.Graph(random_algorithm="tf").as_default(), \
+            pytest.raises(getattr(builtins, recorded["class"])) as error:
         MISTAKES[case]()
     message = recorded["message"].replace("tf.bfloat16, ", "")   # varshare has no bfloat16
     assert str(error.value) == message
@@ -122,3 +133,43 @@ def test_scope_collection_helpers_filter_by_the_scope_name():
             "a.get_collection(trainable)": names(a.get_collection(
                 vs.GraphKeys.TRAINABLE_VARIABLES)),
             "root.global_variables": names(root.global_variables())} == RECORD["scope_collections"]
+
+
+def test_tf_mode_constant_gives_each_shard_the_value_on_its_own():
+    with vs.Graph(random_algorithm="tf").as_default():
+        x = vs.get_variable("x", [4, 1], partitioner=vs.fixed_size_partitioner(2),
+                            initializer=vs.constant_initializer([1.0, 2.0]))
+        assert [shard.numpy().tolist() for shard in x] == RECORD["constant_shards"]
+    # The default mode keeps its rule: shards are slices of the unpartitioned variable.
+    x = vs.get_variable("x", [4, 1], partitioner=vs.fixed_size_partitioner(2),
+                        initializer=vs.constant_initializer([1.0, 2.0]))
+    assert np.asarray(x).ravel().tolist() == [1.0, 2.0, 2.0, 2.0]
+
+
+def test_get_local_variable():
+    recorded = RECORD["local_variables"]
+    with vs.variable_scope("outer"):
+        w = vs.get_local_variable("w", [1], trainable=True)
+        extra = vs.get_local_variable("e", [1], collections=["mine"])
+    with vs.variable_scope("outer", reuse=True):
+        again = vs.get_local_variable("w", [1])
+    names = lambda key: [v.name for v in vs.get_collection(key)]  # noqa: E731
+    assert {"names": [w.name, extra.name], "reused": again is w,
+            "local": names(vs.GraphKeys.LOCAL_VARIABLES), "mine": names("mine"),
+            "global": names(vs.GraphKeys.GLOBAL_VARIABLES),
+            "trainable": names(vs.GraphKeys.TRAINABLE_VARIABLES)} == recorded
+
+
+def test_uniform_unit_scaling_config_is_tfs():
+    config = vs.uniform_unit_scaling_initializer(1.5, seed=3).get_config()
+    assert config == RECORD["uniform_unit_scaling_config"]
+
+
+def test_improperly_nested_exit_can_be_retried():
+    outer = vs.variable_scope("bb")
+    outer.__enter__()
+    with vs.variable_scope("cc"):
+        with pytest.raises(RuntimeError, match="Improper nesting of variable_scope."):
+            outer.__exit__(None, None, None)
+    outer.__exit__(None, None, None)                 # as in TF: the retry succeeds
+    assert vs.get_variable_scope().name == ""

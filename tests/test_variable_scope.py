@@ -288,8 +288,8 @@ def test_constant_initializers_give_shape_and_dtype():
 
 def test_constant_initializer_and_explicit_dtype_must_match():
     assert vs.get_variable("ok", initializer=np.zeros(2), dtype=vs.float64).dtype == np.float64
-    with pytest.raises(ValueError, match="Initializer type 'float32' and explicit dtype "
-                                         "'float64' don't match."):
+    with pytest.raises(ValueError, match="Initializer type '<dtype: 'float32'>' and explicit "
+                                         "dtype '<dtype: 'float64'>' don't match."):
         vs.get_variable("a", initializer=1.5, dtype=vs.float64)
 
 

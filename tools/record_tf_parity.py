@@ -89,6 +89,17 @@ def mistakes() -> dict:
         "random_uniform_initializer_bool": raised(
             lambda: v1.random_uniform_initializer(dtype=tf.bool)),
         "orthogonal_initializer_int32": raised(lambda: v1.orthogonal_initializer(dtype=tf.int32)),
+        "value_initializer_of_wrong_type": raised(lambda: v1.get_variable("x", initializer={})),
+        "partitioner_returning_floats": raised(lambda: v1.get_variable(
+            "x", [4, 2], partitioner=lambda shape, dtype: [2.0, 1])),
+        "axis_size_partitioner_of_unknown_shape": raised(
+            lambda: v1.variable_axis_size_partitioner(100)(
+                shape=tf.TensorShape([None, 4]), dtype=tf.float32)),
+        "constant_and_explicit_dtype_differ": raised(
+            lambda: v1.get_variable("a", initializer=1.5, dtype=tf.float64)),
+        "constant_too_long_for_a_shard": raised(lambda: v1.get_variable(
+            "x", [5, 2], partitioner=v1.fixed_size_partitioner(2),
+            initializer=v1.constant_initializer(list(range(10))))),
         "on_read_trainable": raised(lambda: v1.get_variable(
             "r", [1], trainable=True, synchronization=tf.VariableSynchronization.ON_READ)),
     }
@@ -128,11 +139,36 @@ def scope_collections() -> dict:
                 "root.global_variables": names(root.global_variables())}
 
 
+def constant_shards() -> list:
+    """A list constant on a partitioned variable: TF gives each shard the value on its own."""
+    def build():
+        return list(v1.get_variable("x", [4, 1], partitioner=v1.fixed_size_partitioner(2),
+                                    initializer=v1.constant_initializer([1.0, 2.0])))
+    return [s.tolist() for s in evaluate(build)]
+
+
+def local_variables() -> dict:
+    with tf.Graph().as_default():
+        with v1.variable_scope("outer"):
+            w = v1.get_local_variable("w", [1], trainable=True)
+            extra = v1.get_local_variable("e", [1], collections=["mine"])
+        with v1.variable_scope("outer", reuse=True):
+            again = v1.get_local_variable("w", [1])
+        names = lambda key: [v.name for v in v1.get_collection(key)]  # noqa: E731
+        return {"names": [w.name, extra.name], "reused": again is w,
+                "local": names(v1.GraphKeys.LOCAL_VARIABLES), "mine": names("mine"),
+                "global": names(v1.GraphKeys.GLOBAL_VARIABLES),
+                "trainable": names(v1.GraphKeys.TRAINABLE_VARIABLES)}
+
+
 def main(path: str) -> None:
     v1.disable_eager_execution()
     record = {"tensorflow": tf.__version__, "default_initializer": default_initializer(),
               "mistakes": mistakes(), "custom_getter_trainable": custom_getter_trainable(),
-              "scope_collections": scope_collections()}
+              "scope_collections": scope_collections(), "constant_shards": constant_shards(),
+              "local_variables": local_variables(),
+              "uniform_unit_scaling_config": v1.uniform_unit_scaling_initializer(
+                  1.5, seed=3).get_config()}
     with open(path, "w") as f:
         json.dump(record, f, indent=1)
         f.write("\n")

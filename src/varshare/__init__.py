@@ -30,8 +30,8 @@ from varshare._init.partitioners import (
     fixed_size_partitioner, min_max_variable_partitioner, variable_axis_size_partitioner)
 from varshare._init.regularizers import l1_regularizer, l2_regularizer, no_regularizer
 from varshare._scope.scopes import (
-    AUTO_REUSE, VariableScope, get_variable, get_variable_scope, variable_op_scope,
-    variable_scope)
+    AUTO_REUSE, VariableScope, get_local_variable, get_variable, get_variable_scope,
+    variable_op_scope, variable_scope)
 from varshare._scope.store import VariableStore, get_variable_store
 from varshare._scope.template import Template, make_template
 from varshare._scope.variables import (
@@ -60,7 +60,8 @@ __all__ = [
     "set_random_seed", "trainable_variables",
     # Variables and scopes.
     "AUTO_REUSE", "PartitionedVariable", "SaveSliceInfo", "Variable", "VariableAggregation",
-    "VariableScope", "VariableStore", "VariableSynchronization", "get_variable",
+    "VariableScope", "VariableStore", "VariableSynchronization", "get_local_variable",
+    "get_variable",
     "get_variable_scope", "get_variable_store", "variable_op_scope", "variable_scope",
     "Template", "make_template",
     # Initializers, partitioners, regularizers.

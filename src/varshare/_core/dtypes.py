@@ -53,6 +53,11 @@ def to_array(value: Any, dtype: Any = None) -> np.ndarray:
     array = np.asarray(value)
     if hasattr(value, "__array__"):
         return array
+    if array.dtype.kind == "O":
+        raise TypeError(f"Failed to convert elements of {value} to Tensor. Consider casting "
+                        f"elements to a supported type. See "
+                        f"https://www.tensorflow.org/api_docs/python/tf/dtypes for supported "
+                        f"TF dtypes.")
     if array.dtype == float64 or array.size == 0:
         return array.astype(float32)
     if array.dtype.kind == "i" and _INT32.min <= array.min() and array.max() <= _INT32.max:

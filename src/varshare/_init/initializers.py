@@ -194,7 +194,9 @@ class Constant(Initializer):
     A list, tuple or array with fewer elements than the variable is read in C
     order and its last element repeats; more elements is an error.  Values in
     Python lists must fit the dtype's kind (no floats for integers, only bools for
-    bool).  With ``verify_shape`` the value's shape must equal the full shape.
+    bool).  With ``verify_shape`` the value's shape must equal the full shape.  A shard of
+    a partitioned variable is its window of the whole; in TF mode, as in TF, every shard
+    gets the value on its own (padded to the shard's shape).
     """
 
     def __init__(self, value: Any = 0, dtype: DTypeLike = np.float32,
@@ -224,6 +226,8 @@ class Constant(Initializer):
                  verify_shape: bool | None = None) -> np.ndarray:
         shape = _as_shape(shape)
         dtype = self._dtype(dtype)
+        if get_default_graph().seeds.current_algorithm() == "tf":
+            partition_info = None          # TF gives every shard the value on its own
         full, window = _window(shape, partition_info)
         verify = self._verify_shape if verify_shape is None else verify_shape
         if verify and np.shape(self.value) != full:
@@ -385,8 +389,10 @@ class UniformUnitScaling(_Random):
                             -limit, limit)
 
     def _config(self) -> dict[str, Any]:
-        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name,
-                "full_shape": self.full_shape}
+        config = {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
+        if self.full_shape is not None:      # not a TF argument: only when given
+            config["full_shape"] = self.full_shape
+        return config
 
 
 def _compute_fans(shape: Sequence[int]) -> tuple[int, int]:

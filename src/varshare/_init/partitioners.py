@@ -19,6 +19,12 @@ __all__ = ["fixed_size_partitioner", "variable_axis_size_partitioner",
 Partitioner = Callable[..., list[int]]
 
 
+def _fully_defined(shape: Sequence[int | None]) -> Sequence[int]:
+    if None in shape:
+        raise ValueError(f"shape is not fully defined: {tuple(shape)}")
+    return shape  # type: ignore[return-value]
+
+
 def _axis_length(shape: Sequence[int], axis: int) -> int:
     """The length of ``shape`` along ``axis`` (negative axes count from the end)."""
     if not -len(shape) <= axis < len(shape):
@@ -68,6 +74,7 @@ def variable_axis_size_partitioner(max_shard_bytes: int, axis: int = 0,
         raise ValueError("max_shards must be positive.")
 
     def partitioner(shape: Sequence[int], dtype: Any) -> list[int]:
+        shape = _fully_defined(shape)
         length = _axis_length(shape, axis)
         element_size = _element_size(dtype, bytes_per_string_element)
         # Float arithmetic exactly as TF, so the counts agree at the boundaries.
@@ -91,6 +98,7 @@ def min_max_variable_partitioner(max_partitions: int = 1, axis: int = 0,
     """
 
     def partitioner(shape: Sequence[int], dtype: Any) -> list[int]:
+        shape = _fully_defined(shape)
         length = _axis_length(shape, axis)
         total_bytes = math.prod(shape) * _element_size(dtype, bytes_per_string_element)
         wanted = math.ceil(total_bytes / min_slice_size)

@@ -4,6 +4,7 @@ axis a shard is cut along, and where each shard sits (TF 1.x's rules and ``_Part
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable, NamedTuple, Sequence
 
 from varshare.errors import PartitionError
@@ -90,12 +91,13 @@ def partitions_of(partitioner: Callable, shape: tuple[int | None, ...] | None,
     if len(slicing) != len(shape):
         raise PartitionError(f"Partitioner returned a partition list that does not match the "
                              f"Variable's rank: {slicing} vs. {shape}")
+    slicing = [operator.index(p) for p in slicing]     # a float count is TF's TypeError
     if any(p < 1 for p in slicing):
         raise PartitionError(f"Partitioner returned zero partitions for some axes: {slicing}")
     if sum(p > 1 for p in slicing) > 1:
         raise PartitionError(f"Can only slice a variable along one dimension: shape: {shape}, "
                              f"partitioning: {slicing}")
-    return [int(p) for p in slicing]
+    return slicing
 
 
 class Shard(NamedTuple):

@@ -145,8 +145,8 @@ class VariableScope:
         if dtype is not None and initializer is not None and not callable(initializer):
             init_dtype = _dtypes.to_array(initializer).dtype
             if init_dtype != _dtypes.as_dtype(dtype):
-                raise ValueError(f"Initializer type '{init_dtype}' and explicit dtype "
-                                 f"'{_dtypes.as_dtype(dtype)}' don't match.")
+                raise ValueError(f"Initializer type '<dtype: '{init_dtype}'>' and explicit dtype "
+                                 f"'<dtype: '{_dtypes.as_dtype(dtype)}'>' don't match.")
         return var_store.get_variable(
             f"{self._name}/{name}" if self._name else name, shape=shape,
             dtype=self._dtype if dtype is None else dtype,
@@ -211,6 +211,24 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
         collections, caching_device, partitioner, validate_shape, custom_getter,
         use_resource=use_resource, constraint=constraint, synchronization=synchronization,
         aggregation=aggregation)
+
+
+def get_local_variable(name: str, shape: Any = None, dtype: Any = None,
+                       initializer: Any = None, regularizer: Callable | None = None,
+                       trainable: bool | None = False, collections: Sequence[Any] | None = None,
+                       caching_device: Any = None, partitioner: Callable | None = None,
+                       validate_shape: bool = True, use_resource: bool | None = None,
+                       custom_getter: Callable | None = None,
+                       constraint: Callable | None = None, synchronization: Any = _AUTO,
+                       aggregation: Any = _NONE) -> VariableLike:
+    """``get_variable`` for a local variable: in ``LOCAL_VARIABLES`` (added to
+    ``collections``), never in ``GLOBAL_VARIABLES``, never trainable (``trainable`` is
+    accepted and ignored, as in TF)."""
+    del trainable
+    return get_variable(
+        name, shape, dtype, initializer, regularizer, False,
+        [*(collections or []), GraphKeys.LOCAL_VARIABLES], caching_device, partitioner,
+        validate_shape, custom_getter, use_resource, constraint, synchronization, aggregation)
 
 
 def _chain_getters(inner: Callable, outer: Callable | None) -> Callable:
@@ -388,10 +406,11 @@ class variable_scope:  # noqa: N801 (TF's name)
             new._custom_getter = _chain_getters(self._custom_getter, new.custom_getter)
 
     def __exit__(self, *exc_info: Any) -> None:
-        graph, old_scope, old_stack, new, restore = self._entries.pop()
+        graph, old_scope, old_stack, new, restore = self._entries[-1]
         state = graph._thread
-        if state.variable_scope is not new:
+        if state.variable_scope is not new:   # the entry stays: exiting later still works
             raise RuntimeError("Improper nesting of variable_scope.")
+        self._entries.pop()
         if restore is not None:
             state.scope_counts = restore
         else:  # Sibling counters of sub-scopes start again when the parent reopens.
