@@ -306,8 +306,14 @@ def test_shape_is_required_without_a_constant():
         vs.get_variable("a")
     with pytest.raises(ValueError, match="The initializer passed is not valid"):
         vs.get_variable("b", initializer=const(1))
-    with pytest.raises(ValueError, match=r"must be fully defined, but instead was \(None, 2\)"):
+    with pytest.raises(ValueError, match=r"The initializer passed is not valid\. .* `shape` "
+                                         r"should be fully defined\.$"):
         vs.get_variable("c", [None, 2], initializer=const(1))
+    assert vs.get_variable("d", [None, 3], initializer=lambda: np.zeros((2, 3))).shape == (2, 3)
+    with pytest.raises(ValueError, match=r"the initial value's shape \(\(3,\)\) is not "
+                                         r"compatible with the explicitly supplied `shape` "
+                                         r"argument \(\(None, 2\)\)\.$"):
+        vs.get_variable("e", [None, 2], initializer=lambda: np.zeros(3))
 
 
 def test_callable_without_arguments_and_no_shape():

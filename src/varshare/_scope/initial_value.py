@@ -34,15 +34,16 @@ def initial_value(name: str, shape: PartialShape, dtype: np.dtype, initializer: 
             return np.array(value)
         shard_shape = cast(tuple[int, ...], shape)     # a shard's shape is always known
         return np.array(value[partition_info.window(shard_shape)])
-    if shape is None:
+    if shape is None or None in shape:      # only a callable of no arguments can say
         if not _needs_no_arguments(initializer):
-            raise ValueError("The initializer passed is not valid. It should be a callable with "
-                             "no arguments and the shape should not be provided, or `shape` "
-                             "should be fully defined.")
-        return dtypes.to_array(initializer())
-    if None in shape:
-        raise ValueError(f"Shape of a new variable ({name}) must be fully defined, but "
-                         f"instead was {shape}.")
+            raise ValueError(_INVALID_INITIALIZER)
+        value = dtypes.to_array(initializer())
+        if shape is not None and validate_shape and not (len(shape) == value.ndim and all(
+                d is None or d == n for d, n in zip(shape, value.shape))):
+            raise ValueError(f"In this `tf.Variable` creation, the initial value's shape "
+                             f"({value.shape}) is not compatible with the explicitly supplied "
+                             f"`shape` argument ({shape}).")
+        return value
     if partition_info is not None and accepts(initializer, "partition_info"):
         value = initializer(shape, dtype=dtype, partition_info=partition_info)
     else:
@@ -52,6 +53,13 @@ def initial_value(name: str, shape: PartialShape, dtype: np.dtype, initializer: 
         raise ValueError(f"The initializer of variable {name} returned shape {value.shape}, "
                          f"but shape {shape} was specified.")
     return value
+
+
+# TF 2.21's text (it names Keras initializers, which varshare has not).
+_INVALID_INITIALIZER = (
+    "The initializer passed is not valid. It should be a callable with no arguments and the "
+    "shape should not be provided or an instance of `tf.keras.initializers.*' and `shape` "
+    "should be fully defined.")
 
 
 def default_initializer(name: str, dtype: np.dtype) -> Callable:
