@@ -38,8 +38,12 @@ def test_fixed_size_partitioner(num_shards, axis, shape, expected):
 
 
 def test_fixed_size_partitioner_needs_a_shard():
-    with pytest.raises(ValueError, match="num_shards must be positive, got 0"):
-        fixed_size_partitioner(0)
+    """As TF 2.21: built without complaint, refused when get_variable calls it."""
+    for num_shards in (0, -1):
+        partitioner = fixed_size_partitioner(num_shards)
+        with pytest.raises(ValueError, match=r"^Partitioner returned zero partitions for some "
+                                             rf"axes: \[{num_shards}, 1\]$"):
+            vs.get_variable(f"p{-num_shards}", [4, 3], partitioner=partitioner)
 
 
 @pytest.mark.parametrize("num_shards", [0, -2])

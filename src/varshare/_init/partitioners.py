@@ -47,9 +47,10 @@ def _element_size(dtype: Any, bytes_per_string_element: int) -> int:
 
 
 def fixed_size_partitioner(num_shards: int, axis: int = 0) -> Partitioner:
-    """Split ``axis`` into ``num_shards`` shards (fewer if the axis is shorter)."""
-    if num_shards < 1:
-        raise ValueError(f"num_shards must be positive, got {num_shards}")
+    """Split ``axis`` into ``num_shards`` shards (fewer if the axis is shorter).
+
+    As in TF, a count below one is accepted here and refused by ``get_variable``.
+    """
 
     def partitioner(shape: Sequence[int], dtype: Any = None, **unused: Any) -> list[int]:
         return _split(shape, axis, min(num_shards, _axis_length(shape, axis)))
