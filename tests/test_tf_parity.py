@@ -3,6 +3,7 @@ the default initializer of TF mode, the exception class and text of each mistake
 custom getter sees, and a scope's collection helpers."""
 
 import builtins
+import importlib.util
 import json
 from pathlib import Path
 
@@ -11,6 +12,12 @@ import pytest
 
 import varshare as vs
 
+# The programs TF ran for the record, loaded by path (the tests folder is not a package).
+_spec = importlib.util.spec_from_file_location("tf_programs",
+                                               Path(__file__).parent / "tf_programs.py")
+_programs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_programs)
+PROGRAMS = _programs.PROGRAMS
 RECORD = json.loads((Path(__file__).parent / "data" / "tf_parity.json").read_text())
 DEFAULT = RECORD["default_initializer"]
 
@@ -104,37 +111,6 @@ def test_trainable_on_read_variable_is_accepted_as_in_tf():
     assert v.trainable and v in vs.trainable_variables()
 
 
-def test_custom_getter_sees_the_resolved_trainable():
-    seen = {}
-
-    def getter(getter, name, *args, **kwargs):
-        seen[name] = kwargs["trainable"]
-        return getter(name, *args, **kwargs)
-
-    with vs.variable_scope("s", custom_getter=getter):
-        vs.get_variable("default", [1])
-        vs.get_variable("false", [1], trainable=False)
-        vs.get_variable("on_read", [1], synchronization=vs.VariableSynchronization.ON_READ)
-    assert seen == RECORD["custom_getter_trainable"]
-
-
-def test_scope_collection_helpers_filter_by_the_scope_name():
-    with vs.variable_scope("a") as a:
-        vs.get_variable("w", [1])
-        vs.get_variable("n", [1], trainable=False)
-        vs.get_variable("l", [1], collections=[vs.GraphKeys.LOCAL_VARIABLES])
-    with vs.variable_scope("ab"):
-        vs.get_variable("w", [1])
-    root = vs.get_variable_scope()
-    names = lambda variables: [v.name for v in variables]  # noqa: E731
-    assert {"a.global_variables": names(a.global_variables()),
-            "a.trainable_variables": names(a.trainable_variables()),
-            "a.local_variables": names(a.local_variables()),
-            "a.get_collection(trainable)": names(a.get_collection(
-                vs.GraphKeys.TRAINABLE_VARIABLES)),
-            "root.global_variables": names(root.global_variables())} == RECORD["scope_collections"]
-
-
 def test_tf_mode_constant_gives_each_shard_the_value_on_its_own():
     with vs.Graph(random_algorithm="tf").as_default():
         x = vs.get_variable("x", [4, 1], partitioner=vs.fixed_size_partitioner(2),
@@ -144,20 +120,6 @@ def test_tf_mode_constant_gives_each_shard_the_value_on_its_own():
     x = vs.get_variable("x", [4, 1], partitioner=vs.fixed_size_partitioner(2),
                         initializer=vs.constant_initializer([1.0, 2.0]))
     assert np.asarray(x).ravel().tolist() == [1.0, 2.0, 2.0, 2.0]
-
-
-def test_get_local_variable():
-    recorded = RECORD["local_variables"]
-    with vs.variable_scope("outer"):
-        w = vs.get_local_variable("w", [1], trainable=True)
-        extra = vs.get_local_variable("e", [1], collections=["mine"])
-    with vs.variable_scope("outer", reuse=True):
-        again = vs.get_local_variable("w", [1])
-    names = lambda key: [v.name for v in vs.get_collection(key)]  # noqa: E731
-    assert {"names": [w.name, extra.name], "reused": again is w,
-            "local": names(vs.GraphKeys.LOCAL_VARIABLES), "mine": names("mine"),
-            "global": names(vs.GraphKeys.GLOBAL_VARIABLES),
-            "trainable": names(vs.GraphKeys.TRAINABLE_VARIABLES)} == recorded
 
 
 def test_uniform_unit_scaling_config_is_tfs():
@@ -173,3 +135,9 @@ def test_improperly_nested_exit_can_be_retried():
             outer.__exit__(None, None, None)
     outer.__exit__(None, None, None)                 # as in TF: the retry succeeds
     assert vs.get_variable_scope().name == ""
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_program_gives_tfs_result(name):
+    """Custom getters' trainable, a scope's collection helpers, get_local_variable."""
+    assert PROGRAMS[name](vs) == RECORD[name]

@@ -12,10 +12,14 @@ getter receives as ``trainable``; what a scope's collection helpers return.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import numpy as np
 import tensorflow as tf
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from tf_programs import PROGRAMS  # noqa: E402  (written once for TF and varshare)
 
 v1 = tf.compat.v1
 GRAPH_SEED = 7
@@ -47,7 +51,8 @@ def default_initializer() -> dict:
     w, b = evaluate(plain)
     shards = evaluate(partitioned)
     return {"graph_seed": GRAPH_SEED,
-            "plain": {"w": {"shape": [3, 4], "bits": bits(w)}, "b": {"shape": [5], "bits": bits(b)}},
+            "plain": {"w": {"shape": [3, 4], "bits": bits(w)},
+                      "b": {"shape": [5], "bits": bits(b)}},
             "partitioned": {"shape": [10, 4], "num_shards": 3,
                             "shards": [{"shape": list(s.shape), "bits": bits(s)} for s in shards]}}
 
@@ -105,40 +110,6 @@ def mistakes() -> dict:
     }
 
 
-def custom_getter_trainable() -> dict:
-    seen = {}
-
-    def getter(getter, name, *args, **kwargs):
-        seen[name] = kwargs["trainable"]
-        return getter(name, *args, **kwargs)
-
-    with tf.Graph().as_default():
-        with v1.variable_scope("s", custom_getter=getter):
-            v1.get_variable("default", [1])
-            v1.get_variable("false", [1], trainable=False)
-            v1.get_variable("on_read", [1],
-                            synchronization=tf.VariableSynchronization.ON_READ)
-    return seen
-
-
-def scope_collections() -> dict:
-    with tf.Graph().as_default():
-        with v1.variable_scope("a") as a:
-            v1.get_variable("w", [1])
-            v1.get_variable("n", [1], trainable=False)
-            v1.get_variable("l", [1], collections=[v1.GraphKeys.LOCAL_VARIABLES])
-        with v1.variable_scope("ab"):
-            v1.get_variable("w", [1])
-        root = v1.get_variable_scope()
-        names = lambda variables: [v.name for v in variables]  # noqa: E731
-        return {"a.global_variables": names(a.global_variables()),
-                "a.trainable_variables": names(a.trainable_variables()),
-                "a.local_variables": names(a.local_variables()),
-                "a.get_collection(trainable)": names(a.get_collection(
-                    v1.GraphKeys.TRAINABLE_VARIABLES)),
-                "root.global_variables": names(root.global_variables())}
-
-
 def constant_shards() -> list:
     """A list constant on a partitioned variable: TF gives each shard the value on its own."""
     def build():
@@ -147,28 +118,15 @@ def constant_shards() -> list:
     return [s.tolist() for s in evaluate(build)]
 
 
-def local_variables() -> dict:
-    with tf.Graph().as_default():
-        with v1.variable_scope("outer"):
-            w = v1.get_local_variable("w", [1], trainable=True)
-            extra = v1.get_local_variable("e", [1], collections=["mine"])
-        with v1.variable_scope("outer", reuse=True):
-            again = v1.get_local_variable("w", [1])
-        names = lambda key: [v.name for v in v1.get_collection(key)]  # noqa: E731
-        return {"names": [w.name, extra.name], "reused": again is w,
-                "local": names(v1.GraphKeys.LOCAL_VARIABLES), "mine": names("mine"),
-                "global": names(v1.GraphKeys.GLOBAL_VARIABLES),
-                "trainable": names(v1.GraphKeys.TRAINABLE_VARIABLES)}
-
-
 def main(path: str) -> None:
     v1.disable_eager_execution()
     record = {"tensorflow": tf.__version__, "default_initializer": default_initializer(),
-              "mistakes": mistakes(), "custom_getter_trainable": custom_getter_trainable(),
-              "scope_collections": scope_collections(), "constant_shards": constant_shards(),
-              "local_variables": local_variables(),
+              "mistakes": mistakes(), "constant_shards": constant_shards(),
               "uniform_unit_scaling_config": v1.uniform_unit_scaling_initializer(
                   1.5, seed=3).get_config()}
+    for name, program in PROGRAMS.items():
+        with tf.Graph().as_default():
+            record[name] = program(v1)
     with open(path, "w") as f:
         json.dump(record, f, indent=1)
         f.write("\n")
