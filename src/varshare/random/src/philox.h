@@ -130,11 +130,16 @@ static inline void vs_philox_round_v(vs_u32v c[4], uint32_t k0, uint32_t k1)
 
 /* Philox4x32-10 of a group of 16 counters in place (c[r][j]: word j of register r's
  * blocks); the registers' rounds interleave, which hides the multiplies' latency. */
-static inline void vs_philox16(vs_u32v c[VS_REGS][4], uint64_t seed)
+static inline void vs_philox_v(vs_u32v (*c)[4], int nregs, uint64_t seed)
 {
     uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
     for (int round = 0; round < 10; round++, k0 += VS_PHILOX_W0, k1 += VS_PHILOX_W1)
-        for (int r = 0; r < VS_REGS; r++) vs_philox_round_v(c[r], k0, k1);
+        for (int r = 0; r < nregs; r++) vs_philox_round_v(c[r], k0, k1);
+}
+
+static inline void vs_philox16(vs_u32v c[VS_REGS][4], uint64_t seed)
+{
+    vs_philox_v(c, VS_REGS, seed);
 }
 
 /* The counters of the tag-0 blocks b .. b+15, built in registers; a wrap of the low word
@@ -181,12 +186,30 @@ static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w
  * Structure of arrays: word j of block i in wj[i].  n is rounded up to a multiple of 16:
  * the arrays must hold that many. */
 #define VS_PHILOX_LANES 16
+/* Groups whose rounds interleave: one group's round leaves the multipliers idle while it
+ * waits on their latency.  As many as the registers hold (measured): 4 groups of one
+ * register on AVX-512's 32, 2 groups of two on AVX2's 16; SSE2's four-register group
+ * already fills its 16. */
+#ifndef VS_IN_FLIGHT
+#define VS_IN_FLIGHT (VS_VECTOR_BYTES == 64 ? 4 : VS_VECTOR_BYTES == 32 ? 2 : 1)
+#endif
 
 /* The words of the tag-0 blocks b0 .. b0+n-1. */
 static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint64_t b0, int n,
                                     uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
 {
-    for (int base = 0; base < n; base += VS_PHILOX_LANES) {
+    int base = 0;
+#if VS_IN_FLIGHT > 1
+    for (; base + VS_IN_FLIGHT * VS_PHILOX_LANES <= n; base += VS_IN_FLIGHT * VS_PHILOX_LANES) {
+        vs_u32v c[VS_IN_FLIGHT * VS_REGS][4];
+        for (int g = 0; g < VS_IN_FLIGHT; g++)
+            vs_counters16(b0 + (uint64_t)(base + g * VS_PHILOX_LANES), stream, c + g * VS_REGS);
+        vs_philox_v(c, VS_IN_FLIGHT * VS_REGS, seed);
+        for (int g = 0; g < VS_IN_FLIGHT; g++)
+            vs_store16(c + g * VS_REGS, base + g * VS_PHILOX_LANES, w0, w1, w2, w3);
+    }
+#endif
+    for (; base < n; base += VS_PHILOX_LANES) {
         vs_u32v c[VS_REGS][4];
         vs_counters16(b0 + (uint64_t)base, stream, c);
         vs_philox16(c, seed);
