@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from varshare._core.checks import dtype_error
+
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
@@ -33,7 +35,7 @@ def as_dtype(type_value: Any) -> np.dtype:
     try:
         return np.dtype(type_value)
     except TypeError:
-        raise TypeError(f"Cannot convert value {type_value!r} to a dtype.") from None
+        raise dtype_error(type_value) from None
 
 
 def is_floating(dtype: np.dtype) -> bool:
