@@ -194,27 +194,29 @@ static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w
 #define VS_IN_FLIGHT (VS_VECTOR_BYTES == 64 ? 4 : VS_VECTOR_BYTES == 32 ? 2 : 1)
 #endif
 
+/* The words of the tag-0 blocks of `groups` groups (at most VS_IN_FLIGHT) from block
+ * b0 + base, to the arrays from index base; the groups' rounds interleave. */
+static inline void vs_philox_groups(uint64_t seed, uint64_t stream, uint64_t b0, int base,
+                                    int groups, uint32_t *w0, uint32_t *w1, uint32_t *w2,
+                                    uint32_t *w3)
+{
+    vs_u32v c[VS_IN_FLIGHT * VS_REGS][4];
+    for (int g = 0; g < groups; g++)
+        vs_counters16(b0 + (uint64_t)(base + g * VS_PHILOX_LANES), stream, c + g * VS_REGS);
+    vs_philox_v(c, groups * VS_REGS, seed);
+    for (int g = 0; g < groups; g++)
+        vs_store16(c + g * VS_REGS, base + g * VS_PHILOX_LANES, w0, w1, w2, w3);
+}
+
 /* The words of the tag-0 blocks b0 .. b0+n-1. */
 static inline void vs_philox_blocks(uint64_t seed, uint64_t stream, uint64_t b0, int n,
                                     uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
 {
     int base = 0;
-#if VS_IN_FLIGHT > 1
-    for (; base + VS_IN_FLIGHT * VS_PHILOX_LANES <= n; base += VS_IN_FLIGHT * VS_PHILOX_LANES) {
-        vs_u32v c[VS_IN_FLIGHT * VS_REGS][4];
-        for (int g = 0; g < VS_IN_FLIGHT; g++)
-            vs_counters16(b0 + (uint64_t)(base + g * VS_PHILOX_LANES), stream, c + g * VS_REGS);
-        vs_philox_v(c, VS_IN_FLIGHT * VS_REGS, seed);
-        for (int g = 0; g < VS_IN_FLIGHT; g++)
-            vs_store16(c + g * VS_REGS, base + g * VS_PHILOX_LANES, w0, w1, w2, w3);
-    }
-#endif
-    for (; base < n; base += VS_PHILOX_LANES) {
-        vs_u32v c[VS_REGS][4];
-        vs_counters16(b0 + (uint64_t)base, stream, c);
-        vs_philox16(c, seed);
-        vs_store16(c, base, w0, w1, w2, w3);
-    }
+    for (; base + VS_IN_FLIGHT * VS_PHILOX_LANES <= n; base += VS_IN_FLIGHT * VS_PHILOX_LANES)
+        vs_philox_groups(seed, stream, b0, base, VS_IN_FLIGHT, w0, w1, w2, w3);
+    for (; base < n; base += VS_PHILOX_LANES)
+        vs_philox_groups(seed, stream, b0, base, 1, w0, w1, w2, w3);
 }
 
 #endif
