@@ -46,6 +46,7 @@ Which algorithm runs: an initializer's own ``algorithm=``, else the innermost
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import operator
 import os
 import threading
@@ -61,6 +62,20 @@ Draws = dict  # {op seed or None: (seed, stream)}: the draws of one variable cre
 # Per thread: the op seed -> pair cache of a variable creation, and the stack of
 # random_algorithm() blocks.
 _thread = threading.local()
+
+
+def name_stream(name: str) -> int:
+    """The stream of an unseeded random variable named ``name`` under ``streams="by_name"``.
+
+    BLAKE2b (RFC 7693) of the UTF-8 name with an 8-byte digest and the personalization
+    ``b"varshare-stream"``, read as a little-endian unsigned 64-bit integer
+    (docs/seeding.md). Part of the determinism contract: it never changes.
+
+    >>> name_stream("dense/kernel")
+    15574025943973342933
+    """
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8, person=b"varshare-stream")
+    return int.from_bytes(digest.digest(), "little")
 
 
 def check_random_algorithm(value: str, name: str) -> str:
