@@ -19,7 +19,7 @@ from varshare._core.graph import (
     Graph, GraphKeys, add_to_collection, add_to_collections, get_collection,
     get_collection_ref, get_default_graph, global_variables, local_variables, model_variables,
     name_scope, reset_default_graph, set_random_seed, trainable_variables)
-from varshare._core.seeding import random_algorithm
+from varshare._core.seeding import name_stream, random_algorithm
 from varshare._edges.out_of_core import init_to_file, initialize_into
 from varshare._init.initializers import (
     constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
@@ -56,7 +56,7 @@ __all__ = [
     # Graph and collections.
     "Graph", "GraphKeys", "add_to_collection", "add_to_collections", "get_collection",
     "get_collection_ref", "get_default_graph", "global_variables", "local_variables",
-    "model_variables", "name_scope", "random_algorithm", "reset_default_graph",
+    "model_variables", "name_scope", "name_stream", "random_algorithm", "reset_default_graph",
     "set_random_seed", "trainable_variables",
     # Variables and scopes.
     "AUTO_REUSE", "PartitionedVariable", "SaveSliceInfo", "Variable", "VariableAggregation",

@@ -7,7 +7,7 @@ import re
 import threading
 from typing import Any, Iterable, Iterator
 
-from varshare._core.seeding import SeedState
+from varshare._core.seeding import SeedState, check_stream_rule
 from varshare.errors import ScopeError
 
 # TF's op-name rules: a root scope may not start with '_', '-', '/' or '\'.
@@ -58,15 +58,17 @@ class Graph:
 
     Values are NumPy arrays, so a graph holds no ops: it only keeps the names,
     collections and variables that TF 1.x code relies on.  ``random_algorithm="tf"``
-    makes its random initializers reproduce TensorFlow's values (docs/tf-mode.md).
+    makes its random initializers reproduce TensorFlow's values (docs/tf-mode.md);
+    ``streams="by_name"`` derives unseeded variables' streams from their names
+    (:func:`set_random_seed`, docs/seeding.md).
     """
 
-    def __init__(self, random_algorithm: str = "varshare") -> None:
+    def __init__(self, random_algorithm: str = "varshare", streams: str = "counter") -> None:
         self._collections: dict[Any, list] = {}
         self._names_in_use: dict[str, int] = {}
         self._thread = _ThreadState()
         self._variable_store: Any = None  # A VariableStore, made by the store module on first use.
-        self.seeds = SeedState(random_algorithm)  # read and changed by varshare._core.seeding
+        self.seeds = SeedState(random_algorithm, streams)  # read and changed by _core.seeding
 
     @property
     def seed(self) -> int | None:
@@ -281,6 +283,20 @@ def model_variables(scope: str | None = None) -> list:
     return get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
-def set_random_seed(seed: int | None) -> None:
-    """Set the graph-level seed of the default graph (TF 1.x seeding rule)."""
-    get_default_graph().seed = seed
+def set_random_seed(seed: int | None, streams: str | None = None) -> None:
+    """Set the graph-level seed of the default graph (TF 1.x seeding rule).
+
+    ``streams="by_name"`` also derives each unseeded random variable's stream from its full
+    name instead of the graph's count of random initializations, so that adding or
+    reordering variables changes no other variable's values; ``"counter"`` restores TF's
+    rule; None (the default) keeps the graph's rule (docs/seeding.md).
+
+    >>> set_random_seed(42, streams="by_name")
+    >>> get_default_graph().seeds.streams
+    'by_name'
+    >>> set_random_seed(None, streams="counter")
+    """
+    seeds = get_default_graph().seeds
+    if streams is not None:
+        seeds.streams = check_stream_rule(streams)
+    seeds.seed = seed          # checked when used, as TF does

@@ -41,6 +41,12 @@ have had. In TF mode every call draws anew, shard by shard, as TF does (docs/tf-
 Which algorithm runs: an initializer's own ``algorithm=``, else the innermost
 :func:`random_algorithm` block of this thread, else the graph's
 (``Graph(random_algorithm=...)``).
+
+Named streams (``set_random_seed(G, streams="by_name")`` or ``Graph(streams="by_name")``)
+replace the count ``n`` by :func:`name_stream` of the variable being created, so an
+unseeded variable's values depend on ``G`` and its full name only: adding, removing or
+reordering other variables leaves them unchanged. An unseeded initializer called outside
+a variable creation has no name and keeps the count rule.
 """
 
 from __future__ import annotations
@@ -53,14 +59,15 @@ import threading
 from typing import Iterator
 
 RANDOM_ALGORITHMS = ("varshare", "tf")   # docs/random-algorithms.md and docs/tf-mode.md
+STREAM_RULES = ("counter", "by_name")    # docs/seeding.md
 DEFAULT_GRAPH_SEED = 87654321
 _MOD = 2**64
 _TF_MOD = 2**31 - 1          # TF's _MAXINT32: its seeds are reduced modulo this
 
 Draws = dict  # {op seed or None: (seed, stream)}: the draws of one variable creation
 
-# Per thread: the op seed -> pair cache of a variable creation, and the stack of
-# random_algorithm() blocks.
+# Per thread: the op seed -> pair cache of a variable creation, the name of the variable
+# being created, and the stack of random_algorithm() blocks.
 _thread = threading.local()
 
 
@@ -71,7 +78,8 @@ def name_stream(name: str) -> int:
     ``b"varshare-stream"``, read as a little-endian unsigned 64-bit integer
     (docs/seeding.md). Part of the determinism contract: it never changes.
 
-    >>> name_stream("dense/kernel")
+    >>> import varshare as vs
+    >>> vs.name_stream("dense/kernel")
     15574025943973342933
     """
     digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8, person=b"varshare-stream")
@@ -82,6 +90,13 @@ def check_random_algorithm(value: str, name: str) -> str:
     """``value`` if it names a random algorithm, else ValueError naming ``name``."""
     if value not in RANDOM_ALGORITHMS:
         raise ValueError(f"{name} must be 'varshare' or 'tf', got {value!r}")
+    return value
+
+
+def check_stream_rule(value: str) -> str:
+    """``value`` if it names a stream rule, else ValueError."""
+    if value not in STREAM_RULES:
+        raise ValueError(f"streams must be 'counter' or 'by_name', got {value!r}")
     return value
 
 
@@ -104,15 +119,16 @@ def _entropy64() -> int:
 
 
 class SeedState:
-    """A graph's seeding: its seed, its count of unseeded random initializations and its
-    random algorithm."""
+    """A graph's seeding: its seed, its count of unseeded random initializations, its
+    random algorithm and its stream rule ("counter" or "by_name")."""
 
-    __slots__ = ("seed", "op_count", "algorithm")
+    __slots__ = ("seed", "op_count", "algorithm", "streams")
 
-    def __init__(self, algorithm: str = "varshare") -> None:
+    def __init__(self, algorithm: str = "varshare", streams: str = "counter") -> None:
         self.seed: int | None = None
         self.op_count = 0
         self.algorithm = check_random_algorithm(algorithm, "random_algorithm")
+        self.streams = check_stream_rule(streams)
 
     def current_algorithm(self, explicit: str | None = None) -> str:
         """``explicit`` if given, else the innermost :func:`random_algorithm` of this
@@ -141,15 +157,17 @@ class SeedState:
         return (0, _TF_MOD) if seeds == (0, 0) else seeds
 
     @contextlib.contextmanager
-    def creating_variable(self) -> Iterator[Draws]:
+    def creating_variable(self, name: str | None = None) -> Iterator[Draws]:
         """One seed draw per op seed for every initializer call inside (all shards of a
         variable are then windows of one array); yields the draws, for :func:`replaying`.
 
-        On an exception the count of unseeded initializations is restored.
+        ``name`` is the full name of the variable being created, for named streams; nested
+        uses join the outermost. On an exception the count of unseeded initializations is
+        restored.
         """
         outermost = getattr(_thread, "cache", None) is None
         if outermost:
-            _thread.cache = {}
+            _thread.cache, _thread.name = {}, name
         count = self.op_count
         try:
             yield _thread.cache
@@ -158,20 +176,29 @@ class SeedState:
             raise
         finally:
             if outermost:
-                _thread.cache = None
+                _thread.cache = _thread.name = None
 
     def _draw(self, op_seed: int | None, modulus: int = _MOD) -> tuple[int, int]:
         """The TF 1.x rule once, seeds reduced modulo ``modulus``; or OS entropy."""
         if self.seed is not None:
             if op_seed is None:
-                op_seed = self.op_count
-                self.op_count += 1
+                op_seed = self._unseeded_stream()
             pair = self.seed, op_seed
         elif op_seed is not None:
             pair = DEFAULT_GRAPH_SEED, op_seed
         else:
             return _entropy64(), _entropy64()
         return _as_seed(pair[0], "graph seed", modulus), _as_seed(pair[1], "seed", modulus)
+
+
+    def _unseeded_stream(self) -> int:
+        """The op seed of an unseeded initialization: the variable's name stream, or the
+        next count."""
+        name = getattr(_thread, "name", None)
+        if self.streams == "by_name" and name is not None:
+            return name_stream(name)
+        self.op_count += 1
+        return self.op_count - 1
 
 
 @contextlib.contextmanager

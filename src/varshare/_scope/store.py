@@ -175,7 +175,7 @@ class VariableStore:
             attributes.trainable, attributes.synchronization, attributes.aggregation,
             shards[0][0])
         keys = collection_keys(attributes.collections, trainable)
-        with graph.seeds.creating_variable() as seeds:
+        with graph.seeds.creating_variable(shards[0][0] if full is None else full[0]) as seeds:
             if initializer is None and shards[0][1] is not None:
                 initializer = default_initializer(shards[0][0], dtype)
             values = [initial_value(name, shape, dtype, initializer, info, validate_shape)
