@@ -73,8 +73,14 @@ class BundleReader:
                                   f"{self.header} (big-endian or no data files)")
         self._maps: dict[int, np.ndarray] = {}
 
-    def _error(self, name: str, problem: str, file: str | None = None) -> CheckpointError:
+    def error(self, name: str, problem: str, file: str | None = None) -> CheckpointError:
+        """The error for ``problem`` with the entry ``name``, naming ``file`` (default: the
+        index)."""
         return CheckpointError(f"checkpoint {file or self.index_file}: {name}: {problem}")
+
+    def has(self, name: str) -> bool:
+        """Whether the checkpoint holds a tensor ``name``."""
+        return not name.startswith("\x00") and name.encode() in self._entries
 
     def entry(self, name: str) -> Entry:
         """The entry of the tensor ``name`` (KeyError if absent)."""
@@ -103,7 +109,7 @@ class BundleReader:
                 found.append((box, part))
             slices.check_cover([box for box, _ in found], entry.shape)
         except Corrupt as err:
-            raise self._error(name, str(err)) from None
+            raise self.error(name, str(err)) from None
         return found
 
     def array(self, name: str, entry: Entry) -> np.ndarray:
@@ -111,20 +117,20 @@ class BundleReader:
         its data file once its bounds are checked (the crc is not: see :meth:`verify`)."""
         dtype = numpy_dtype(entry.dtype)
         if dtype is None:
-            raise self._error(name, f"it holds {dtype_name(entry.dtype)} tensors, which "
+            raise self.error(name, f"it holds {dtype_name(entry.dtype)} tensors, which "
                                     f"varshare does not read")
         if entry.shard_id >= self.header.num_shards:
-            raise self._error(name, f"data file {entry.shard_id} of "
+            raise self.error(name, f"data file {entry.shard_id} of "
                                     f"{self.header.num_shards} does not exist")
         file = data_path(self.prefix, entry.shard_id, self.header.num_shards)
         if entry.size != _nbytes(dtype, entry.shape):
-            raise self._error(name, f"{entry.size} bytes stored for {dtype} {entry.shape}",
+            raise self.error(name, f"{entry.size} bytes stored for {dtype} {entry.shape}",
                               file)
         if entry.size == 0:
             return np.zeros(entry.shape, dtype)
         data = self._map(entry.shard_id, file)
         if entry.offset + entry.size > data.size:
-            raise self._error(name, f"bytes {entry.offset}..{entry.offset + entry.size} "
+            raise self.error(name, f"bytes {entry.offset}..{entry.offset + entry.size} "
                                     f"are past the end of the file ({data.size} bytes)", file)
         return data[entry.offset:entry.offset + entry.size].view(dtype).reshape(entry.shape)
 
@@ -139,11 +145,12 @@ class BundleReader:
                                       f"{file}: {err}") from None
         return self._maps[shard_id]
 
-    def verify(self, name: str, entry: Entry, values: np.ndarray) -> None:
+    def verify(self, name: str, entry: Entry, values: np.ndarray,
+               on_bytes: Callable[[int], None] | None = None) -> None:
         """Raise unless ``values`` (from :meth:`array`) match the entry's crc32c."""
-        if crc.mask(crc.extend(0, values)) != entry.crc32c:
+        if crc.mask(crc.extend(0, values, on_bytes)) != entry.crc32c:
             file = data_path(self.prefix, entry.shard_id, self.header.num_shards)
-            raise self._error(name, f"its data at byte {entry.offset} fails the crc32c "
+            raise self.error(name, f"its data at byte {entry.offset} fails the crc32c "
                                     f"check (the file is corrupt)", file)
 
     def read(self, name: str) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from varshare._checkpoint.wire import (
-    BYTES, VARINT, Corrupt, field_bytes, field_fixed32, field_varint, fields, signed)
+    VARINT, Corrupt, field_bytes, field_fixed32, field_varint, fields, signed)
 
 # A slice: (start, length) per dimension, length -1 for the whole dimension.
 Extents = tuple[tuple[int, int], ...]
@@ -26,6 +26,7 @@ BFLOAT16 = 14
 # The other codes TF writes: their tensors are not numbers (or are quantized types).
 _OTHER_CODES = {7: "string", 11: "qint8", 12: "quint8", 13: "qint32", 15: "qint16",
                 16: "quint16", 20: "resource", 21: "variant"}
+_TF_NAMES = {1: "float", 2: "double", 19: "half"}  # where TF's names are not NumPy's
 _CODES = {np.dtype(name): code for code, name in _NUMPY_CODES.items()}
 _LITTLE_ENDIAN = 0
 _MAX_RANK = 254  # TF's limit
@@ -64,9 +65,9 @@ def dtype_code(dtype: np.dtype) -> int:
 
 
 def dtype_name(code: int) -> str:
-    """TF's name of the dtype code ``code`` (``float`` is ``float32``, as NumPy calls it)."""
-    return _NUMPY_CODES.get(code) or _OTHER_CODES.get(code) or (
-        "bfloat16" if code == BFLOAT16 else f"unknown dtype code {code}")
+    """TF's name of the dtype code ``code`` (as its error messages spell it)."""
+    return (_TF_NAMES.get(code) or _NUMPY_CODES.get(code) or _OTHER_CODES.get(code)
+            or ("bfloat16" if code == BFLOAT16 else f"unknown dtype code {code}"))
 
 
 def numpy_dtype(code: int) -> np.dtype | None:
@@ -92,12 +93,9 @@ def encode_header(header: Header) -> bytes:
 
 def decode_header(data: bytes) -> Header:
     """The header from its bytes."""
-    values = {number: value for number, kind, value in fields(data) if kind == VARINT}
-    version = next((v for n, k, v in fields(data) if n == 3 and k == BYTES), b"")
-    assert isinstance(version, bytes)
-    versions = {n: v for n, k, v in fields(version) if k == VARINT}
-    return Header(signed(values.get(1, 0)), values.get(2, 0), signed(versions.get(1, 0)),
-                  signed(versions.get(2, 0)))
+    version = next((v for n, _, v in fields(data) if n == 3 and isinstance(v, bytes)), b"")
+    return Header(signed(_int_field(data, 1, 0)), _int_field(data, 2, 0),
+                  signed(_int_field(version, 1, 0)), signed(_int_field(version, 2, 0)))
 
 
 def encode_entry(entry: Entry) -> bytes:
