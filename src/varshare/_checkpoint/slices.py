@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -50,9 +51,10 @@ def intersect(a: Box, b: Box) -> Box | None:
     return box if all(start < stop for start, stop in box) else None
 
 
-def index(box: Box, origin: Box) -> tuple[slice, ...]:
-    """``box`` as an index into an array holding the box ``origin``."""
-    return tuple(slice(start - o, stop - o) for (start, stop), (o, _) in zip(box, origin))
+def index(box: Box, origin: Box) -> tuple[Any, ...]:
+    """``box`` as an index into an array holding the box ``origin`` (a view, also of a
+    0-d array)."""
+    return (*(slice(start - o, stop - o) for (start, stop), (o, _) in zip(box, origin)), ...)
 
 
 def check_cover(boxes: Sequence[Box], shape: Sequence[int]) -> None:

@@ -29,6 +29,12 @@ class Target(NamedTuple):
     parts: tuple[tuple[Box, Variable], ...]
 
     @property
+    def variable_name(self) -> str:
+        """The name of the variable in the graph (the full name for shards)."""
+        info = self.parts[0][1].save_slice_info
+        return self.parts[0][1].op.name if info is None else info.full_name
+
+    @property
     def partitioned(self) -> bool:
         """Whether the parts are shards (stored as slices)."""
         return self.parts[0][1].save_slice_info is not None
@@ -104,7 +110,7 @@ def restore(reader: BundleReader, targets: Iterable[Target], progress: bool) -> 
                         copies.append((variable, box, part_box, values))
                         needed[t.name, part_box] = (entry, values)
         except CheckpointError as err:
-            problems.append(str(err))
+            problems.append(str(err) + _into(t))
     total = sum(v.nbytes for _, v in needed.values()) + sum(v.numpy().nbytes for v, *_ in copies)
     bar = Progress(total, progress, "restore")
     try:
@@ -125,6 +131,11 @@ def restore(reader: BundleReader, targets: Iterable[Target], progress: bool) -> 
         bar.close()
 
 
+def _into(t: Target) -> str:
+    """Names the variable in an error about ``t`` when the checkpoint calls it otherwise."""
+    return "" if t.variable_name == t.name else f" (restoring variable {t.variable_name})"
+
+
 def _stored(reader: BundleReader, t: Target) -> list[tuple[Box, Entry, np.ndarray]]:
     """The stored parts of ``t.name`` (box, entry, values), once its dtype and full shape
     are checked against the target's."""
@@ -143,6 +154,6 @@ def _stored(reader: BundleReader, t: Target) -> list[tuple[Box, Entry, np.ndarra
 def _copy(out: np.ndarray, values: np.ndarray, bar: Progress) -> None:
     """``out[...] = values`` a window at a time (mapped pages are read as they go)."""
     for start, shape in windows(out.shape, out.itemsize, WINDOW_BYTES):
-        window = tuple(slice(s, s + n) for s, n in zip(start, shape))
+        window: tuple[Any, ...] = (*(slice(s, s + n) for s, n in zip(start, shape)), ...)
         out[window] = values[window]
         bar.update(math.prod(shape) * out.itemsize)
