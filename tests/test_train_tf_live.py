@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import varshare as vs
+from varshare._checkpoint.bundle import ShardWriter, merge_entries, write_index
 
 TF_PYTHON = os.environ.get("VARSHARE_TF_PYTHON") or (
     sys.executable if importlib.util.find_spec("tensorflow") else None)
@@ -20,13 +21,13 @@ pytestmark = pytest.mark.skipif(TF_PYTHON is None, reason="TensorFlow is not ins
 
 # In TF: read varshare's checkpoint with load_checkpoint and with a Saver into emb split in
 # 3 along axis 1 (varshare saved 4 along axis 0); then save emb split in 2 along axis 0
-# and the rest, for varshare to read.
+# and the rest, for varshare to read; and read a table written as two data shards.
 TF_PROGRAM = textwrap.dedent("""
     import sys
     import numpy as np
     import tensorflow as tf
     v1 = tf.compat.v1
-    ours, theirs, out = sys.argv[1:4]
+    ours, theirs, out, merged = sys.argv[1:5]
     reader = tf.train.load_checkpoint(ours)
     read = {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()}
     dtypes = {name: dtype.name for name, dtype in reader.get_variable_to_dtype_map().items()}
@@ -52,7 +53,8 @@ TF_PROGRAM = textwrap.dedent("""
             v1.train.Saver().save(session, theirs, write_meta_graph=False)
     np.savez(out, **{"read/" + k: np.asarray(v).astype(np.float64) for k, v in read.items()},
              **{"restored/" + k: np.asarray(v).astype(np.float64) for k, v in restored.items()},
-             dtypes=np.array(sorted(dtypes.items())))
+             dtypes=np.array(sorted(dtypes.items())),
+             merged=tf.train.load_checkpoint(merged).get_tensor("table"))
     """)
 
 
@@ -69,14 +71,31 @@ def _model():
             "mask": vs.get_variable("mask", [4], vs.bool, initializer=vs.ones_initializer())}
 
 
+def _two_shards(path):
+    """A table written as two data files by two shard writers, then merged (the route of
+    a Dask writer)."""
+    path.parent.mkdir()
+    table = np.arange(40, dtype=np.float32).reshape(10, 4)
+    entries = []
+    for shard_id, box in enumerate([((0, 6), (0, 4)), ((6, 10), (0, 4))]):
+        with ShardWriter(str(path), shard_id, 2) as writer:
+            writer.add_slice("table", table.shape, box, table[slice(*box[0])])
+        entries.append(writer.entries)
+    write_index(str(path), merge_entries(entries), num_shards=2)
+    return str(path), table
+
+
 def test_tf_reads_ours_and_we_read_tfs(tmp_path):
     model = {name: np.asarray(v) for name, v in _model().items()}
     ours = vs.train.Saver(progress=False).save(None, tmp_path / "ours" / "model.ckpt")
     theirs = tmp_path / "theirs" / "model.ckpt"
+    merged, table = _two_shards(tmp_path / "merged" / "table")
     run = subprocess.run([TF_PYTHON, "-c", TF_PROGRAM, ours, str(theirs),
-                          str(tmp_path / "tf.npz")], capture_output=True, text=True, timeout=300)
+                          str(tmp_path / "tf.npz"), merged],
+                         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     with np.load(tmp_path / "tf.npz") as tf_values:
+        np.testing.assert_array_equal(tf_values["merged"], table)
         assert dict(tf_values["dtypes"].tolist()) == {
             "emb": "float32", "dense/kernel": "float16", "half/b": "bfloat16",
             "global_step": "int64", "mask": "bool"}

@@ -17,7 +17,7 @@ from varshare._checkpoint.wire import Corrupt
 Box = tuple[tuple[int, int], ...]
 # Checking coverage marks a grid of the distinct slice boundaries; more cells than this
 # would mean slices cut far finer than any partitioner does.
-_MAX_GRID_CELLS = 1 << 24
+_MAX_GRID_CELLS = 1 << 22
 
 
 def whole(shape: Sequence[int]) -> Box:
@@ -67,7 +67,7 @@ def check_cover(boxes: Sequence[Box], shape: Sequence[int]) -> None:
     grid = tuple(len(c) - 1 for c in cuts)
     if math.prod(grid) > _MAX_GRID_CELLS:
         raise Corrupt(f"{len(boxes)} slices cut too finely to check their coverage")
-    count = np.zeros(grid, np.int64)
+    count = np.zeros(grid, np.int32)
     for box in boxes:
         count[tuple(slice(bisect.bisect_left(c, start), bisect.bisect_left(c, stop))
                     for c, (start, stop) in zip(cuts, box))] += 1
