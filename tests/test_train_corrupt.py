@@ -118,25 +118,22 @@ def test_slice_gap_or_overlap(tmp_path, boxes, problem):
 def test_snappy_blocks_are_refused_clearly(tmp_path):
     prefix = _copy("plain", tmp_path)
     data = bytearray((tmp_path / INDEX).read_bytes())
-    items = table.read_table(bytes(data))
-    block_size = len(data) - table.FOOTER_SIZE - 8 - 5 - 5 - len(_index_block_of(data)) - 5
-    data[block_size] = 1  # the compression byte of the data block
-    struct.pack_into("<I", data, block_size + 1,
-                     crc.mask(crc.extend(0, bytes(data[:block_size + 1]))))
+    end = _first_block_size(bytes(data))  # the data block starts at 0; its trailer follows
+    data[end] = 1                           # compression: snappy, with a valid checksum
+    struct.pack_into("<I", data, end + 1, crc.mask(crc.extend(0, bytes(data[:end + 1]))))
     (tmp_path / INDEX).write_bytes(bytes(data))
-    assert items
     with pytest.raises(ValueError, match="snappy-compressed blocks"):
         vs.train.load_checkpoint(prefix)
 
 
-def _index_block_of(data):
-    """The contents of the index block of a table file (its footer's second handle)."""
+def _first_block_size(data):
+    """The size of the first data block of a table file, from its index block's handle."""
     footer = data[-table.FOOTER_SIZE:]
-    _, pos = read_varint(footer, 0)
-    _, pos = read_varint(footer, pos)
+    _, pos = read_varint(footer, read_varint(footer, 0)[1])      # skip the metaindex handle
     offset, pos = read_varint(footer, pos)
     size, _ = read_varint(footer, pos)
-    return data[offset:offset + size]
+    index_entry = table._entries(data[offset:offset + size])[0][1]
+    return read_varint(index_entry, read_varint(index_entry, 0)[1])[0]
 
 
 # ---- fuzzing ------------------------------------------------------------------------------
