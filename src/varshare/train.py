@@ -37,7 +37,6 @@ from varshare._checkpoint import assignment_map as _assignment_map
 from varshare._checkpoint import state as _state
 from varshare._checkpoint import transfer
 from varshare._checkpoint.bundle import BundleReader, index_path
-from varshare._checkpoint.messages import numpy_dtype
 from varshare._checkpoint.state import CheckpointState
 from varshare._scope.store import get_variable_store
 from varshare._scope.variables import Variable
