@@ -111,7 +111,7 @@ def _fill(recipe: Recipe, write: Callable[[tuple[int, ...], np.ndarray], None],
           window_bytes: int, progress: bool, label: str) -> None:
     """Compute every window of ``recipe`` in C order and ``write(start, block)`` it."""
     window_bytes = checks.as_count(window_bytes, "window_bytes", minimum=1)
-    bar = _Progress(math.prod(recipe.shape) * recipe.dtype.itemsize, progress, label)
+    bar = Progress(math.prod(recipe.shape) * recipe.dtype.itemsize, progress, label)
     try:
         for start, shape in windows(recipe.shape, recipe.dtype.itemsize, window_bytes):
             write(start, recipe.window(start, shape))  # one window alive at a time
@@ -142,7 +142,7 @@ def windows(shape: tuple[int, ...], itemsize: int, window_bytes: int) -> Iterato
                    (1,) * split + (min(step, shape[split] - lo),) + shape[axis:])
 
 
-class _Progress:
+class Progress:
     """A tqdm bar over ``total`` bytes that appears once the work has run a second."""
 
     def __init__(self, total: int, enabled: bool, label: str) -> None:
