@@ -41,3 +41,13 @@ def reference():
 def combo(request):
     """Each (distribution, dtype) pair the random contract defines, as `(kind, dtype)`."""
     return request.param
+
+
+@pytest.fixture(scope="session")
+def client():
+    """A process-based Dask LocalCluster of two workers (skipped without distributed)."""
+    pytest.importorskip("dask")
+    if importlib.util.find_spec("distributed") is None:   # installed but broken must fail
+        pytest.skip("distributed is not installed")
+    with vs.dask.local_client() as client:
+        yield client

@@ -1,7 +1,6 @@
 """varshare.dask: the same bits as the in-memory path for any chunking and scheduler."""
 
 import importlib.metadata
-import importlib.util
 import os
 import subprocess
 import sys
@@ -128,14 +127,6 @@ def test_local_client_names_a_broken_dask_distributed_pair(monkeypatch, installe
     for word in words + ['pip install "dask[array,distributed]"']:
         assert word in str(error.value)
     assert dict(os.environ) == environ
-
-
-@pytest.fixture(scope="module")
-def client():
-    if importlib.util.find_spec("distributed") is None:   # installed but broken must fail
-        pytest.skip("distributed is not installed")
-    with vs.dask.local_client() as client:
-        yield client
 
 
 def test_local_cluster_processes_same_bits(client):

@@ -19,6 +19,9 @@ its seed draw, never data.  The same code runs on a cluster::
     table = vs.dask.from_initializer(init, (10**9, 128), chunks=(2**20, 128))
     table.to_zarr("s3://bucket/table.zarr")   # or .store(...), .persist()
 
+:func:`to_tf_checkpoint` writes such arrays as one TF checkpoint, each block by the worker
+that computes it, so a table larger than any machine's memory can be saved by a cluster.
+
 Each task uses one kernel thread by default (``threads=1``; Dask already runs a
 task per core), through ``threadpoolctl`` when it is installed (``varshare[threads]``);
 ``distributed`` workers also start with ``OMP_NUM_THREADS=1``.
@@ -29,7 +32,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Callable, Iterator, Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,7 +47,8 @@ from varshare._scope.variables import Variable
 if TYPE_CHECKING:
     import dask.array
 
-__all__ = ["from_initializer", "from_variable", "from_graph", "local_client"]
+__all__ = ["from_initializer", "from_variable", "from_graph", "to_tf_checkpoint",
+           "local_client"]
 
 Chunks = Any  # anything dask.array.core.normalize_chunks accepts: "auto", (1000, 64), ...
 
@@ -131,6 +137,107 @@ def _block(recipe: Recipe, threads: int | None, block_info: dict) -> np.ndarray:
     info = block_info[None]        # map_blocks passes it: the block's place in the array
     with _thread_limit(threads):
         return recipe.window([lo for lo, _ in info["array-location"]], info["chunk-shape"])
+
+
+def to_tf_checkpoint(prefix: str | os.PathLike, arrays: Mapping[str, dask.array.Array]) -> str:
+    """Write ``{name: dask array}`` as one TF checkpoint ``prefix`` that TF (and
+    :func:`varshare.train.load_checkpoint`) reads as whole variables.
+
+    Each block becomes its own data file (``prefix.data-<k>-of-<n>``, a slice of the full
+    tensor; an array of one block is stored whole), computed and written by the task, and
+    so the worker, that computes it; only the blocks' index entries come back, and a last
+    step writes the index from them, as TF's sharded ``Saver`` merges its bundles.  Memory
+    on the client stays small whatever the arrays' sizes; on a cluster every worker needs
+    the directory of ``prefix`` (a shared file system).  The files are written in a
+    temporary directory beside ``prefix`` and moved into place when all are complete (the
+    index last), so an error leaves no file behind.
+
+    Args:
+      prefix: the checkpoint's prefix (``dir/model.ckpt``); its directory must exist.
+      arrays: checkpoint names (``scope/var``) to Dask arrays of a dtype TF checkpoints
+        hold (float16, bfloat16, float32, float64, int32, int64, bool).
+
+    Returns:
+      ``prefix``, as a string.
+
+    >>> import os, tempfile
+    >>> import varshare as vs
+    >>> init = vs.random_uniform_initializer(seed=3)
+    >>> table = vs.dask.from_initializer(init, (1000, 8), chunks=(250, 8))
+    >>> prefix = vs.dask.to_tf_checkpoint(os.path.join(tempfile.mkdtemp(), "t"), {"emb": table})
+    >>> bool((vs.train.load_checkpoint(prefix).get_tensor("emb") == init((1000, 8))).all())
+    True
+    """
+    import dask
+    from dask.base import is_dask_collection
+
+    from varshare._checkpoint.bundle import data_path, index_path, merge_entries, write_index
+    from varshare._checkpoint.messages import dtype_code
+
+    prefix = os.fspath(prefix)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(prefix))):
+        raise ValueError(f"the directory of the checkpoint prefix {prefix!r} does not exist")
+    for name, array in arrays.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"checkpoint names must be non-empty strings, got {name!r}")
+        if not is_dask_collection(array) or not hasattr(array, "chunks"):
+            raise TypeError(f"{name!r} must be a dask array, got {type(array).__name__}")
+        dtype_code(np.dtype(array.dtype))          # a ValueError for a dtype TF cannot hold
+    arrays = dict(sorted(arrays.items()))
+    firsts = np.cumsum([0] + [a.npartitions for a in arrays.values()]).tolist()
+    num_shards = firsts.pop()
+    # Blocks go to a fresh directory and move into place once all are written: a failed
+    # run then leaves nothing, even if some of its tasks are still writing.
+    staging = tempfile.mkdtemp(prefix=os.path.basename(prefix) + ".tmp-",
+                               dir=os.path.dirname(os.path.abspath(prefix)))
+    part = os.path.join(staging, "part")
+    # One blockwise task per block writes it: Dask fuses it with the block's own task, so
+    # the worker that computes a block writes it and frees it, and only entries come back.
+    written = [array.map_blocks(
+                   functools.partial(_write_block, part, first, num_shards, name,
+                                     array.shape, array.npartitions == 1),
+                   chunks=tuple((1,) * len(sizes) for sizes in array.chunks), dtype=object,
+                   meta=np.empty((0,) * array.ndim, object))
+               for (name, array), first in zip(arrays.items(), firsts)]
+    try:
+        entries = [e for blocks in dask.compute(*written) for e in np.ravel(blocks)]
+        write_index(part, merge_entries(entries), num_shards)
+        for shard_id in range(num_shards):
+            os.replace(data_path(part, shard_id, num_shards), data_path(prefix, shard_id, num_shards))
+        os.replace(index_path(part), index_path(prefix))       # last: the checkpoint exists
+    finally:
+        _remove_tree(staging)
+    return prefix
+
+
+def _remove_tree(path: str) -> None:
+    """Remove ``path`` even while tasks of a failed run still create files in it (once
+    it is gone, their files cannot be created)."""
+    for _ in range(10):
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path):
+            return
+
+
+def _write_block(prefix: str, first_shard: int, num_shards: int, name: str,
+                 shape: tuple[int, ...], whole: bool, values: np.ndarray, block_info: dict
+                 ) -> np.ndarray:
+    """Write the block ``values`` of the tensor ``name`` of ``shape`` (of one block if
+    ``whole``) as its own data file; its index entries, in a one-element object array
+    (the block's place in ``map_blocks``' result)."""
+    from varshare._checkpoint.bundle import ShardWriter
+
+    info = block_info[0]
+    shard_id = first_shard + int(np.ravel_multi_index(info["chunk-location"],
+                                                      info["num-chunks"]))
+    with ShardWriter(prefix, shard_id, num_shards) as writer:
+        if whole:
+            writer.add(name, values)
+        else:
+            writer.add_slice(name, shape, tuple(info["array-location"]), values)
+    result = np.empty((1,) * values.ndim, object)
+    result.flat[0] = writer.entries
+    return result
 
 
 def _thread_limit(threads: int | None) -> contextlib.AbstractContextManager:
