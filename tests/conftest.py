@@ -2,6 +2,8 @@
 
 import importlib.util
 import os
+import threading
+import time
 
 import pytest
 
@@ -51,3 +53,56 @@ def client():
         pytest.skip("distributed is not installed")
     with vs.dask.local_client() as client:
         yield client
+
+
+@pytest.fixture
+def tqdm_bars(monkeypatch):
+    """The progress bars code makes through ``tqdm.tqdm``, recorded instead of drawn."""
+    tqdm = pytest.importorskip("tqdm")
+    made = []
+
+    class Bar:
+        def __init__(self, **kwargs):
+            self.kwargs, self.n = kwargs, kwargs["initial"]
+            made.append(self)
+
+        def update(self, n):
+            self.n += n
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(tqdm, "tqdm", Bar)
+    return made
+
+
+def _anonymous_bytes():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) << 10 for line in status if line.startswith("RssAnon"))
+
+
+@pytest.fixture
+def anonymous_growth():
+    """``measure(work)``: runs ``work()`` and returns by how much this process's anonymous
+    memory grew at its peak (sampled every 5 ms; Linux only)."""
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("reads Linux's RssAnon")
+
+    def measure(work):
+        base, peak, done = _anonymous_bytes(), [0], threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], _anonymous_bytes())
+                time.sleep(0.005)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            work()
+        finally:
+            done.set()
+            sampler.join()
+        return max(peak[0], _anonymous_bytes()) - base
+
+    return measure

@@ -6,8 +6,6 @@ import importlib.util
 import os
 import subprocess
 import sys
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -104,30 +102,6 @@ print(value.dtype, value.shape, hashlib.sha256(value.tobytes()).hexdigest())
 """
 
 
-def anonymous_bytes():
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("RssAnon"))
-
-
-def peak_growth(work):
-    """``work()`` and the growth of this process's anonymous memory at its peak (sampled)."""
-    base, peak, done = anonymous_bytes(), [0], threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], anonymous_bytes())
-            time.sleep(0.005)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    try:
-        work()
-    finally:
-        done.set()
-        sampler.join()
-    return max(peak[0], anonymous_bytes()) - base
-
-
 @pytest.fixture(scope="module")
 def expected():
     value = INIT(BIG)
@@ -135,17 +109,17 @@ def expected():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads Linux's RssAnon")
 @pytest.mark.parametrize("scheduler", ["threads", "cluster"])
-def test_big_table_with_flat_client_memory(tmp_path, expected, scheduler, request):
+def test_big_table_with_flat_client_memory(tmp_path, expected, scheduler, request,
+                                           anonymous_growth):
     table = vs.dask.from_initializer(INIT, BIG, chunks=(2**15, 2**10))   # 8 blocks of 128 MiB
     prefix = str(tmp_path / "big")
     if scheduler == "cluster":
         client = request.getfixturevalue("client")
         with dask.config.set(scheduler=client.get):
-            growth = peak_growth(lambda: vs.dask.to_tf_checkpoint(prefix, {"table": table}))
+            growth = anonymous_growth(lambda: vs.dask.to_tf_checkpoint(prefix, {"table": table}))
     else:
-        growth = peak_growth(lambda: vs.dask.to_tf_checkpoint(prefix, {"table": table}))
+        growth = anonymous_growth(lambda: vs.dask.to_tf_checkpoint(prefix, {"table": table}))
     assert growth < 512 * 2**20, f"the client grew by {growth / 2**20:.0f} MiB"
     assert len(glob.glob(prefix + ".data-*")) == 8
     np.testing.assert_array_equal(vs.train.load_checkpoint(prefix).get_tensor("table"),

@@ -101,36 +101,19 @@ def test_bad_arguments(tmp_path):
                            np.zeros((4, 4)), window_bytes=8)
 
 
-class _FakeBar:
-    made = []
-
-    def __init__(self, **kwargs):
-        self.kwargs, self.n = kwargs, kwargs["initial"]
-        _FakeBar.made.append(self)
-
-    def update(self, n):
-        self.n += n
-
-    def close(self):
-        pass
-
-
 @pytest.mark.parametrize("progress", [True, False])
-def test_progress_bar_only_for_long_work(tmp_path, monkeypatch, progress):
-    tqdm = pytest.importorskip("tqdm")
-    monkeypatch.setattr(tqdm, "tqdm", _FakeBar)
-    monkeypatch.setattr(_FakeBar, "made", [])
+def test_progress_bar_only_for_long_work(tmp_path, monkeypatch, tqdm_bars, progress):
     vs.init_to_file(vs.zeros_initializer(), (100,), "float32", tmp_path / "a.npy",
                     window_bytes=40)
-    assert _FakeBar.made == []            # quick work: no bar
+    assert tqdm_bars == []            # quick work: no bar
     monkeypatch.setattr(_out_of_core, "_PROGRESS_AFTER", 0.0)
     vs.init_to_file(vs.zeros_initializer(), (100,), "float32", tmp_path / "b.npy",
                     window_bytes=40, progress=progress)
     if progress:
-        [bar] = _FakeBar.made
+        [bar] = tqdm_bars
         assert bar.n == bar.kwargs["total"] == 400
     else:
-        assert _FakeBar.made == []
+        assert tqdm_bars == []
 
 
 _RSS_CHILD = textwrap.dedent("""
@@ -164,3 +147,15 @@ def test_one_gib_file_in_flat_memory(tmp_path):
     grown, same = proc.stdout.split()
     assert same == "True"
     assert int(grown) < 2 * _out_of_core.WINDOW_BYTES, f"peak RSS grew {int(grown) >> 20} MiB"
+
+
+def test_variable_adopts_a_mapped_file(tmp_path):
+    """A callable's memory-mapped result is kept, so the variable lives in the file; a
+    given memmap is copied, as any given value."""
+    table = vs.init_to_file(vs.ones_initializer(), (6, 4), "float32", tmp_path / "t.npy")
+    adopted, copied = vs.Variable(lambda: table, name="a"), vs.Variable(table, name="c")
+    assert np.shares_memory(adopted.numpy(), table)
+    assert not np.shares_memory(copied.numpy(), table)
+    adopted.assign(np.full((6, 4), 2.0))
+    table.flush()
+    np.testing.assert_array_equal(np.load(tmp_path / "t.npy"), 2.0)

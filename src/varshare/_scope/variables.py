@@ -101,7 +101,8 @@ class Variable(NDArrayOperatorsMixin):
 
     Args:
       initial_value: an array-like, or a callable with no arguments returning one.
-        Its result is copied unless it came from a callable.
+        Its result is copied unless it came from a callable; a callable's memory-mapped
+        result (``lambda: vs.init_to_file(...)``) then keeps the variable in its file.
       trainable: add to ``TRAINABLE_VARIABLES`` (default True unless
         ``synchronization`` is ON_READ).
       collections: collection keys; default ``[GraphKeys.GLOBAL_VARIABLES]``.
@@ -178,8 +179,10 @@ class Variable(NDArrayOperatorsMixin):
         self._graph = graph
         self._op_name = name
         self._initial_value = value
-        # A computed value is adopted (no copy of a large array); a given one is copied.
-        own = own and value.flags.writeable and value.flags.owndata
+        # A computed value is adopted (no copy of a large array, nor of a memory-mapped
+        # file's); a given one is copied.
+        own = own and value.flags.writeable and (
+            value.flags.owndata or isinstance(value.base, np.memmap))
         self._value = value if own else np.array(value)
         self._trainable = trainable
         self._caching_device = caching_device
