@@ -169,6 +169,7 @@ def to_tf_checkpoint(prefix: str | os.PathLike, arrays: Mapping[str, dask.array.
     True
     """
     import dask
+    import dask.array as da
     from dask.base import is_dask_collection
 
     from varshare._checkpoint.bundle import data_path, index_path, merge_entries, write_index
@@ -193,9 +194,9 @@ def to_tf_checkpoint(prefix: str | os.PathLike, arrays: Mapping[str, dask.array.
     part = os.path.join(staging, "part")
     # One blockwise task per block writes it: Dask fuses it with the block's own task, so
     # the worker that computes a block writes it and frees it, and only entries come back.
-    written = [array.map_blocks(
+    written = [da.map_blocks(
                    functools.partial(_write_block, part, first, num_shards, name,
-                                     array.shape, array.npartitions == 1),
+                                     array.shape, array.npartitions == 1), array,
                    chunks=tuple((1,) * len(sizes) for sizes in array.chunks), dtype=object,
                    meta=np.empty((0,) * array.ndim, object))
                for (name, array), first in zip(arrays.items(), firsts)]
