@@ -39,7 +39,7 @@ from varshare._scope.variables import (
 
 # Imported on first use: ``random`` loads the compiled kernels and the OpenMP runtime (the
 # initializers import it only when they draw), the others hold the glue to optional packages.
-_SUBMODULES = ("random", "dask", "io", "interop")
+_SUBMODULES = ("random", "dask", "io", "interop", "torch")
 
 
 def __getattr__(name: str) -> ModuleType:
