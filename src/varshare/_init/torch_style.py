@@ -77,6 +77,9 @@ class _TorchStyle(_Random):
 
     _dtype = Initializer._dtype        # a call's dtype is checked as the constructor's
 
+    def get_config(self) -> dict[str, Any]:
+        return self._config()             # no ``algorithm``: always varshare's
+
     def __init__(self, seed: int | None, dtype: DTypeLike) -> None:
         super().__init__(seed, dtype, "varshare")
 

@@ -44,6 +44,9 @@ def prepare(tensor: torch.Tensor, initializer: Callable, seed: int, name: str | 
         local = tensor
         full, start = _window(tuple(tensor.shape), full_shape, offset)
     recipe = Recipe.bound(initializer, full, host_dtype(local), draws(initializer, seed, name))
+    # An empty window raises what the initializer would (parameters, dtype, shape) now,
+    # before any tensor is written (orthogonal computes its matrix for it: twice in all).
+    recipe.window((0,) * len(full), (0,) * len(full))
     return Fill(local, recipe, start)
 
 
