@@ -27,7 +27,7 @@ on other devices cost a host array of their size and a copy (:mod:`varshare._tor
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 try:
     import torch
@@ -42,6 +42,9 @@ from varshare._init.torch_style import (
 from varshare._torch.fill import prepare
 from varshare._torch.placement import is_dtensor
 from varshare._torch.rules import Rules, plan
+
+if TYPE_CHECKING:
+    from torch.distributed.tensor import DTensor
 
 __all__ = ["init_", "init_dtensor_", "init_module_", "kaiming_uniform_", "kaiming_normal_",
            "xavier_uniform_", "xavier_normal_", "trunc_normal_", "normal_", "uniform_",
@@ -93,8 +96,8 @@ def init_(tensor: TensorT, initializer: Callable, *, seed: int, name: str | None
     return tensor
 
 
-def init_dtensor_(dtensor: TensorT, initializer: Callable, *, seed: int,
-                  name: str | None = None) -> TensorT:
+def init_dtensor_(dtensor: DTensor, initializer: Callable, *, seed: int,
+                  name: str | None = None) -> DTensor:
     """Fill a DTensor's local shard with exactly its slice of the global tensor.
 
     Any ``Shard(dim)`` / ``Replicate()`` placements on any device mesh, uneven shards

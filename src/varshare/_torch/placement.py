@@ -8,10 +8,15 @@ placements), so they follow torch's own chunking rule (``torch.chunk``: shards o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeGuard
+
 import torch
 
+if TYPE_CHECKING:
+    from torch.distributed.tensor import DTensor
 
-def is_dtensor(tensor: torch.Tensor) -> bool:
+
+def is_dtensor(tensor: torch.Tensor) -> TypeGuard[DTensor]:
     """Whether ``tensor`` is a DTensor (never, in a torch built without distributed)."""
     if not torch.distributed.is_available():
         return False
@@ -19,7 +24,7 @@ def is_dtensor(tensor: torch.Tensor) -> bool:
     return isinstance(tensor, DTensor)
 
 
-def local_window(dtensor: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
+def local_window(dtensor: DTensor) -> tuple[torch.Tensor, tuple[int, ...]]:
     """The local shard of ``dtensor`` and its offset in the global tensor.
 
     Placements other than ``Shard(dim)`` and ``Replicate()`` (``Partial``, strided shards)

@@ -16,7 +16,6 @@ from varshare._torch.defaults import owner_defaults
 Pattern = Union[str, Callable[[str, torch.Tensor], bool]]
 Rules = Union[Mapping[Pattern, Union[Callable, None]],
               Iterable[tuple[Pattern, Union[Callable, None]]]]
-_MISSING = object()       # no rule and no default (None is a rule's "keep as it is")
 
 
 class Entry(NamedTuple):
@@ -40,12 +39,15 @@ def plan(module: nn.Module, rules: Rules | None) -> list[Entry]:
                 continue
             seen.add(id(tensor))
             name = f"{prefix}.{local}" if prefix else local
-            match = next((init for pattern, init in checked if _matches(pattern, name, tensor)),
-                         defaults.get(local, _MISSING))
-            if match is _MISSING:
+            # A 1-tuple, as None is a rule's initializer ("keep as it is").
+            found = next(((init,) for pattern, init in checked
+                          if _matches(pattern, name, tensor)), None)
+            if found is None and local in defaults:
+                found = (defaults[local],)
+            if found is None:
                 missing.append(name)
             else:
-                entries.append(Entry(name, tensor, match))
+                entries.append(Entry(name, tensor, found[0]))
     if missing:
         raise ValueError(f"no rule matches and torch has no default for {missing}: add rules "
                          f"such as {{{missing[0]!r}: vs.zeros_initializer()}} (an initializer "
