@@ -1,7 +1,8 @@
 """PyTorch tensors, DTensors and modules initialised by varshare: the same values at every
 world size, for any sharding, with no seed checkpoint.
 
-Needs ``pip install "varshare[torch]"``; ``import varshare`` never imports torch.
+Needs ``pip install "varshare[torch]"``; ``import varshare`` never imports torch, and
+``varshare.torch`` imports it on the first call that needs it (the initializers need none).
 
 >>> import torch, varshare as vs
 >>> model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.LayerNorm(3))
@@ -29,29 +30,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-try:
-    import torch
-except ImportError as error:  # pragma: no cover - exercised without torch only
-    raise ImportError('varshare.torch needs PyTorch: pip install "varshare[torch]"') from error
-
 import numpy as np
 
 from varshare._init.initializers import DTypeLike, RandomNormal, RandomUniform
 from varshare._init.torch_style import (
     KaimingNormal, KaimingUniform, TruncNormal, XavierNormal, XavierUniform, calculate_gain)
-from varshare._torch.fill import prepare
-from varshare._torch.placement import is_dtensor
-from varshare._torch.rules import Rules, plan
 
 if TYPE_CHECKING:
+    import torch
     from torch.distributed.tensor import DTensor
+
+    from varshare._torch.rules import Rules
 
 __all__ = ["init_", "init_dtensor_", "init_module_", "kaiming_uniform_", "kaiming_normal_",
            "xavier_uniform_", "xavier_normal_", "trunc_normal_", "normal_", "uniform_",
            "calculate_gain"]
 
-TensorT = TypeVar("TensorT", bound=torch.Tensor)
-ModuleT = TypeVar("ModuleT", bound=torch.nn.Module)
+TensorT = TypeVar("TensorT", bound="torch.Tensor")
+ModuleT = TypeVar("ModuleT", bound="torch.nn.Module")
 
 kaiming_uniform_ = KaimingUniform
 kaiming_normal_ = KaimingNormal
@@ -92,6 +88,8 @@ def init_(tensor: TensorT, initializer: Callable, *, seed: int, name: str | None
     Errors (a window outside ``full_shape``, a meta tensor, a TF-mode initializer, a
     dtype the initializer does not make) are raised before anything is written.
     """
+    from varshare._torch.fill import prepare
+
     prepare(tensor, initializer, seed, name, full_shape, offset).run()
     return tensor
 
@@ -105,6 +103,8 @@ def init_dtensor_(dtensor: DTensor, initializer: Callable, *, seed: int,
     distributed-checkpoint protocol). Every rank computes only its shard; replicas compute
     the same values. Arguments as :func:`init_`.
     """
+    from varshare._torch.placement import is_dtensor
+
     if not is_dtensor(dtensor):
         raise TypeError(f"init_dtensor_ needs a DTensor, got {type(dtensor).__name__}: "
                         "use init_")
@@ -130,6 +130,9 @@ def init_module_(module: ModuleT, rules: Rules | None = None, *, seed: int) -> M
     docs). Every tensor is checked before any is written, so an error leaves the module as
     it was.
     """
+    from varshare._torch.fill import prepare
+    from varshare._torch.rules import plan
+
     fills = [prepare(entry.tensor, entry.initializer, seed, entry.name)
              for entry in plan(module, rules) if entry.initializer is not None]
     for fill in fills:
