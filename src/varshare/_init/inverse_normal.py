@@ -43,14 +43,15 @@ def _lower_tail(p: np.ndarray) -> np.ndarray:
 def ndtri(p: np.ndarray) -> np.ndarray:
     """The standard normal quantile of each ``p`` in (0, 1), as float64."""
     p = np.asarray(p, np.float64)
-    x = np.empty_like(p)
-    low, high = p < _TAIL, p > 1.0 - _TAIL
-    mid = ~(low | high)
-    q = p[mid] - 0.5
+    q = p - 0.5
     r = q * q
-    x[mid] = q * _poly(_A, r) / _poly(_B, r)
-    x[low] = _lower_tail(p[low])
-    x[high] = -_lower_tail(1.0 - p[high])
+    x = q * _poly(_A, r) / _poly(_B, r)         # the central formula everywhere, then
+    tail = np.flatnonzero((p < _TAIL) | (p > 1.0 - _TAIL))   # the tails (5%) replaced
+    if tail.size:
+        pt = p.reshape(-1)[tail]
+        low = pt < 0.5
+        z = _lower_tail(np.where(low, pt, 1.0 - pt))
+        x.reshape(-1)[tail] = np.where(low, z, -z)
     return x
 
 

@@ -31,6 +31,8 @@ from varshare._init.partitions import PartitionInfo
 __all__ = ["calculate_gain", "torch_fans", "KaimingUniform", "KaimingNormal",
            "XavierUniform", "XavierNormal", "TruncNormal"]
 
+# Elements transformed at a time by TruncNormal: its temporaries stay in cache.
+_BLOCK = 1 << 13
 _LINEAR_GAINS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
                  "conv_transpose2d", "conv_transpose3d", "sigmoid")
 
@@ -170,7 +172,18 @@ class TruncNormal(_TorchStyle):
 
     def _draw(self, shape: tuple[int, ...], dtype: np.dtype,
               partition_info: PartitionInfo | None, out: np.ndarray | None) -> np.ndarray:
-        u = self._sample("uniform", 0.0, 1.0, shape, np.dtype(np.float64), partition_info)
+        values = self._sample("uniform", 0.0, 1.0, shape, np.dtype(np.float64), partition_info)
+        flat = values.reshape(-1)                  # a new C-order array: transformed in place
+        for start in range(0, flat.size, _BLOCK):
+            block = flat[start:start + _BLOCK]
+            block[...] = self._from_uniform(block)
+        if out is None:
+            return values.astype(dtype)
+        out[...] = values
+        return out
+
+    def _from_uniform(self, u: np.ndarray) -> np.ndarray:
+        """The truncated normal values of float64 uniforms ``u`` in [0, 1)."""
         alpha, beta = (self.a - self.mean) / self.std, (self.b - self.mean) / self.std
         mirrored = alpha > 0
         if mirrored:
@@ -180,11 +193,7 @@ class TruncNormal(_TorchStyle):
         z = ndtri(np.clip(lo + u * (hi - lo), np.finfo(np.float64).tiny, np.nextafter(1.0, 0)))
         if mirrored:
             np.negative(z, out=z)
-        values = np.clip(self.mean + self.std * z, self.a, self.b)
-        if out is None:
-            return values.astype(dtype)
-        out[...] = values
-        return out
+        return np.clip(self.mean + self.std * z, self.a, self.b)
 
     def _config(self) -> dict[str, Any]:
         return {"mean": self.mean, "std": self.std, "a": self.a, "b": self.b,
