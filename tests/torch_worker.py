@@ -3,7 +3,8 @@ gloo ranks on this machine, each initialising FSDP2 modules and DTensors with va
 
 Rank 0 saves the gathered full state dicts (``OUTDIR/fsdp-W.pt``: built on CPU then sharded;
 ``OUTDIR/fsdp-meta-W.pt``: built on meta, sharded, ``to_empty``); every rank writes
-``OUTDIR/dtensor-W-RANK.json`` with the DTensor cases it checked and those that failed.
+``OUTDIR/dtensor-W-RANK.json`` with the DTensor cases it checked, those that failed, and
+the misuses that were refused.
 """
 
 import json
@@ -16,7 +17,7 @@ import torch.multiprocessing as mp
 from torch import nn
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import fully_shard
-from torch.distributed.tensor import Replicate, Shard, distribute_tensor
+from torch.distributed.tensor import DTensor, Partial, Replicate, Shard, distribute_tensor
 
 import varshare as vs
 
@@ -79,6 +80,27 @@ def check_dtensors(world):
     return checked, failed
 
 
+def refused_calls(world):
+    """The names of the misuses that raise the expected error and leave the shard as it was."""
+    mesh = init_device_mesh("cpu", (world,))
+    row_sharded = torch.distributed.tensor.zeros((8, 4), device_mesh=mesh, placements=(Shard(0),))
+    partial = DTensor.from_local(torch.zeros(2, 3), mesh, (Partial(),))
+    calls = {
+        "full_shape": lambda: vs.torch.init_(row_sharded, vs.torch.normal_(), seed=SEED, name="x",
+                                             full_shape=(16, 4)),
+        "partial": lambda: vs.torch.init_dtensor_(partial, vs.torch.normal_(), seed=SEED,
+                                                  name="x"),
+    }
+    refused = []
+    for label, call in calls.items():
+        try:
+            call()
+        except ValueError:
+            if not (row_sharded.to_local().any() or partial.to_local().any()):
+                refused.append(label)
+    return refused
+
+
 def run(rank, world, outdir):
     dist.init_process_group("gloo", init_method=f"file://{outdir}/rendezvous-{world}",
                             rank=rank, world_size=world)
@@ -92,7 +114,7 @@ def run(rank, world, outdir):
             torch.save(state, os.path.join(outdir, f"{label}-{world}.pt"))
     checked, failed = check_dtensors(world)
     with open(os.path.join(outdir, f"dtensor-{world}-{rank}.json"), "w") as f:
-        json.dump({"checked": checked, "failed": failed}, f)
+        json.dump({"checked": checked, "failed": failed, "refused": refused_calls(world)}, f)
     dist.destroy_process_group()
 
 
