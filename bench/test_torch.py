@@ -78,7 +78,8 @@ def test_init_module(benchmark, model, impl, threads):
     fn = torch_defaults if impl == "torch" else varshare_defaults
     benchmark.pedantic(fn, args=(model,), rounds=3, iterations=1, warmup_rounds=1)
     if benchmark.stats is not None:   # None when benchmarks are disabled (smoke run)
-        benchmark.extra_info["GB/s"] = round(model_bytes(model) / benchmark.stats.stats.min / 1e9, 3)
+        seconds = benchmark.stats.stats.min
+        benchmark.extra_info["GB/s"] = round(model_bytes(model) / seconds / 1e9, 3)
 
 
 # ------------------------------------------------------------------ run as a script

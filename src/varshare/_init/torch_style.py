@@ -79,11 +79,11 @@ class _TorchStyle(_Random):
 
     _dtype = Initializer._dtype        # a call's dtype is checked as the constructor's
 
-    def get_config(self) -> dict[str, Any]:
-        return self._config()             # no ``algorithm``: always varshare's
-
     def __init__(self, seed: int | None, dtype: DTypeLike) -> None:
         super().__init__(seed, dtype, "varshare")
+
+    def get_config(self) -> dict[str, Any]:
+        return self._config()             # no ``algorithm``: always varshare's
 
 
 class KaimingUniform(_TorchStyle):
@@ -140,7 +140,7 @@ class XavierUniform(_TorchStyle):
 
 
 class XavierNormal(XavierUniform):
-    """``torch.nn.init.xavier_normal_``: normal of stddev ``gain * sqrt(2 / (fan_in + fan_out))``."""
+    """``torch.nn.init.xavier_normal_``: normal, stddev ``gain * sqrt(2 / (fan_in + fan_out))``."""
 
     def _parameters(self, full_shape: tuple[int, ...], dtype: np.dtype
                     ) -> tuple[str, object, object]:
