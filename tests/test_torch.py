@@ -273,8 +273,13 @@ def spawned(tmp_path_factory):
         pytest.skip("this torch has no torch.distributed")
     out = tmp_path_factory.mktemp("torch-worker")
     for world in (1, 2, 4):
-        subprocess.run([sys.executable, str(HERE / "torch_worker.py"), str(world), str(out)],
-                       check=True, timeout=300)
+        ranks = [subprocess.Popen([sys.executable, str(HERE / "torch_worker.py"), str(world),
+                                   str(out), str(rank)]) for rank in range(world)]
+        try:
+            assert [rank.wait(timeout=300) for rank in ranks] == [0] * world
+        finally:
+            for rank in ranks:
+                rank.kill()                  # only if still running after a failure
     return out
 
 

@@ -1,5 +1,6 @@
-"""Distributed half of tests/test_torch.py: ``python torch_worker.py WORLD OUTDIR`` spawns WORLD
-gloo ranks on this machine, each initialising FSDP2 modules and DTensors with varshare.torch.
+"""Distributed half of tests/test_torch.py: ``python torch_worker.py WORLD OUTDIR RANK`` is one of
+WORLD gloo ranks on this machine (started together by the test), initialising FSDP2 modules
+and DTensors with varshare.torch.
 
 Rank 0 saves the gathered full state dicts (``OUTDIR/fsdp-W.pt``: built on CPU then sharded;
 ``OUTDIR/fsdp-meta-W.pt``: built on meta, sharded, ``to_empty``); every rank writes
@@ -13,7 +14,6 @@ import sys
 
 import torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 from torch import nn
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import fully_shard
@@ -63,9 +63,11 @@ def sharded(model_on_meta, mesh):
 
 def check_dtensors(world):
     """Each case: the local shard equals torch's own shard of the reference whole."""
-    checked, failed = [], []
+    checked, failed, meshes = [], [], {}
     for mesh_shape, placements, shape in DTENSOR_CASES[world]:
-        mesh = init_device_mesh("cpu", mesh_shape)
+        if mesh_shape not in meshes:            # each mesh creates process groups: once
+            meshes[mesh_shape] = init_device_mesh("cpu", mesh_shape)
+        mesh = meshes[mesh_shape]
         for label, init in dtensor_initializers().items():
             case = f"{label} {mesh_shape} {placements} {shape}"
             whole = vs.torch.init_(torch.empty(shape), init, seed=SEED, name="x")
@@ -119,5 +121,5 @@ def run(rank, world, outdir):
 
 
 if __name__ == "__main__":
-    world_size, out = int(sys.argv[1]), sys.argv[2]
-    mp.spawn(run, args=(world_size, out), nprocs=world_size)
+    world_size, out, rank_ = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    run(rank_, world_size, out)
