@@ -141,6 +141,29 @@ def test_trunc_normal_windows_and_fill_are_slices_of_the_whole():
     np.testing.assert_array_equal(out, whole[2:6, 3:6, 1:5])
 
 
+def test_trunc_normal_keeps_the_normal_draws_inside_the_bounds():
+    normal = vs.random_normal_initializer(0.1, 0.5, seed=3)((300, 200))
+    inside = (normal >= -0.4) & (normal <= 1.0)
+    x = ts.TruncNormal(0.1, 0.5, -0.4, 1.0, seed=3)((300, 200))
+    np.testing.assert_array_equal(x[inside], normal[inside])
+    assert 0.05 < 1 - inside.mean() < 0.2 and not np.isin(x[~inside], normal[~inside]).any()
+    # bounds at 100 standard deviations (torch's default with std=0.02): the normal itself
+    wide = ts.TruncNormal(std=0.02, seed=3)((300, 200))
+    np.testing.assert_array_equal(wide, vs.random_normal_initializer(0, 0.02, seed=3)((300, 200)))
+
+
+def test_trunc_normal_of_a_scalar():
+    x = ts.TruncNormal(5.0, 1.0, -1.0, 0.0, seed=1)(())     # always redrawn
+    assert x.shape == () and -1.0 <= x <= 0.0
+
+
+def test_trunc_normal_draws_its_seed_once():
+    vs.set_random_seed(7)
+    graph = vs.get_default_graph()
+    ts.TruncNormal(0.0, 1.0, -0.5, 0.5)((40, 40))            # unseeded, most draws redrawn
+    assert graph.seeds.op_count == 1
+
+
 def test_ndtri_inverts_the_cdf():
     p = np.concatenate([np.geomspace(1e-300, 0.5, 2000), 1 - np.geomspace(1e-16, 0.5, 2000)])
     x = ndtri(p)
