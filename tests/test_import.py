@@ -33,7 +33,7 @@ def test_import_time():
 
 
 def test_no_optional_dependency_at_import():
-    code = ("import sys, json, varshare, varshare.random; "
+    code = ("import sys, json, varshare, varshare.random, varshare.torch; "
             "varshare.random.openmp_info(); print(json.dumps(sorted(sys.modules)))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -68,3 +68,22 @@ def test_kernels_load_on_the_first_random_value():
     proc = subprocess.run([sys.executable, "-c", KERNELS_LOAD_ON_FIRST_DRAW],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+WITHOUT_TORCH = """
+import sys
+sys.modules["torch"] = None                     # as if torch were not installed
+import varshare as vs
+vs.torch.kaiming_uniform_(seed=1)((4, 3))       # the initializers are NumPy only
+try:
+    vs.torch.init_module_(object(), seed=0)
+except ImportError as error:
+    print(error)
+"""
+
+
+def test_varshare_torch_without_torch_names_the_extra():
+    proc = subprocess.run([sys.executable, "-c", WITHOUT_TORCH], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == 'varshare.torch needs PyTorch: pip install "varshare[torch]"'

@@ -413,6 +413,36 @@ def test_any_window_is_the_slice(graph, name, dtype):
     assert_bits_equal(window, whole[2:5, 3:5, 1:6])
 
 
+NOT_RANDOM = {"zeros": vi.Zeros(), "ones": vi.Ones("int64"),
+              "constant": vi.constant_initializer([1.0, 2.0, 3.0])}
+
+
+@pytest.mark.parametrize("name", [*RANDOM, *NOT_RANDOM])
+def test_fill_writes_the_window_into_any_layout(graph, name):
+    init = {**RANDOM, **NOT_RANDOM}[name]
+    dtype = "int64" if name in ("random_uniform_int", "ones") else "float32"
+    whole = fresh(graph, init, (6, 5, 8), dtype=dtype)
+    out = np.full((8, 5, 3), 7, dtype, order="F").transpose(2, 1, 0)   # (3, 5, 8), strided
+    result = fresh(graph, init.fill, out, PartitionInfo((6, 5, 8), (2, 0, 0)))
+    assert result is out
+    assert_bits_equal(np.ascontiguousarray(out), whole[2:5])
+
+
+def test_fill_checks_the_dtype_and_the_array():
+    with pytest.raises(vs.errors.DTypeError):
+        vi.random_normal_initializer().fill(np.zeros(3, np.int32))
+    with pytest.raises(ValueError, match="read-only"):
+        vi.random_normal_initializer().fill(_read_only())
+    with pytest.raises(TypeError, match="numpy array"):
+        vi.Zeros().fill([0.0, 0.0])
+
+
+def _read_only():
+    out = np.zeros(3, np.float32)
+    out.flags.writeable = False
+    return out
+
+
 @pytest.mark.parametrize("shape, info", [
     ((5, 4), PartitionInfo((4, 4), (0, 0))),   # longer than the whole
     ((4, 4), PartitionInfo((4, 4), (1, 0))),   # pushed out by its offset

@@ -229,5 +229,8 @@ def test_openmp_info_names_the_bound_runtime(tmp_path):
     code = (f"import ctypes, json, os, varshare.random as vr; "
             f"ctypes.CDLL({str(copy)!r}, mode=os.RTLD_GLOBAL); print(json.dumps(vr.openmp_info()))")
     info = run_py(code)
-    assert info["runtime"] == vr.openmp_info()["runtime"]
+    # Compared with a fresh process, not this one: here torch may have been imported before
+    # the kernels (the docstring tests do), binding them to torch's own libgomp.
+    alone = run_py("import json, varshare.random as vr; print(json.dumps(vr.openmp_info()))")
+    assert info["runtime"] == alone["runtime"]
     assert str(copy) in info["runtimes_loaded"] and len(info["runtimes_loaded"]) == 2

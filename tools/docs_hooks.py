@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 PUBLIC_MODULES = ("varshare", "varshare.random", "varshare.dask", "varshare.io",
-                  "varshare.interop", "varshare.errors")
+                  "varshare.interop", "varshare.torch", "varshare.errors")
 log = logging.getLogger("mkdocs.hooks.docstrings")
 
 

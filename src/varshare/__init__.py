@@ -39,7 +39,7 @@ from varshare._scope.variables import (
 
 # Imported on first use: ``random`` loads the compiled kernels and the OpenMP runtime (the
 # initializers import it only when they draw), the others hold the glue to optional packages.
-_SUBMODULES = ("random", "dask", "io", "interop", "train")
+_SUBMODULES = ("random", "dask", "io", "interop", "train", "torch")
 
 
 def __getattr__(name: str) -> ModuleType:

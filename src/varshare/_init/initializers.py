@@ -95,6 +95,16 @@ class Initializer:
     def _dtype(self, dtype: DTypeLike) -> np.dtype:
         return self.dtype if dtype is None else self._check_dtype(dtype)
 
+    def fill(self, out: np.ndarray, partition_info: PartitionInfo | None = None) -> np.ndarray:
+        """Write ``self(out.shape, out.dtype, partition_info)`` into ``out`` and return it.
+
+        ``out`` is any writable array (any layout, a view of another framework's memory).
+        Element-local initializers write in place with no temporary; the others
+        (Constant, Orthogonal) compute the values and copy them in.
+        """
+        out[...] = self(checks.check_array(out).shape, out.dtype, partition_info)
+        return out
+
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as TF 1.x (dtype by name)."""
         return {}
@@ -114,6 +124,11 @@ class _Fill(Initializer):
     def __call__(self, shape: Shape, dtype: DTypeLike = None,
                  partition_info: PartitionInfo | None = None) -> np.ndarray:
         return np.full(_as_shape(shape), self._value, self._dtype(dtype))
+
+    def fill(self, out: np.ndarray, partition_info: PartitionInfo | None = None) -> np.ndarray:
+        self._dtype(checks.check_array(out).dtype)
+        out[...] = self._value
+        return out
 
     def get_config(self) -> dict[str, Any]:
         return {"dtype": self.dtype.name}
@@ -281,24 +296,49 @@ class _Random(Initializer):
         # (_sample), so a wrong one is TF's TypeError, not the constructor's ValueError.
         return self.dtype if dtype is None else as_dtype(dtype)
 
-    def _sample(self, kind: str, shape: Shape, dtype: np.dtype,
-                partition_info: PartitionInfo | None, a: object, b: object) -> np.ndarray:
+    def __call__(self, shape: Shape, dtype: DTypeLike = None,
+                 partition_info: PartitionInfo | None = None) -> np.ndarray:
+        return self._draw(_as_shape(shape), self._dtype(dtype), partition_info, None)
+
+    def fill(self, out: np.ndarray, partition_info: PartitionInfo | None = None) -> np.ndarray:
+        checks.check_array(out)
+        return self._draw(out.shape, self._dtype(out.dtype), partition_info, out)
+
+    def _parameters(self, full_shape: tuple[int, ...], dtype: np.dtype
+                    ) -> tuple[str, object, object]:
+        """The kernel ("uniform", "normal", "truncated_normal") and its parameters a, b
+        for an array of ``full_shape`` (the shape scales depend on)."""
+        raise NotImplementedError
+
+    def _draw(self, shape: tuple[int, ...], dtype: np.dtype,
+              partition_info: PartitionInfo | None, out: np.ndarray | None) -> np.ndarray:
+        """The values of ``shape`` (a window of ``partition_info``), written to ``out`` if
+        given."""
+        full = shape if partition_info is None else partition_info.full_shape
+        return self._sample(*self._parameters(full, dtype), shape, dtype, partition_info, out)
+
+    def _sample(self, kind: str, a: object, b: object, shape: tuple[int, ...],
+                dtype: np.dtype, partition_info: PartitionInfo | None,
+                out: np.ndarray | None = None) -> np.ndarray:
         """``kind`` ("uniform", "normal", "truncated_normal") with parameters a, b."""
         if dtype.kind != "f" and not (self._integers and dtype.kind == "i"):
             raise DTypeError(f"Expected {dtype.name}, but got {a!r} of type 'float'.")
         from varshare import random  # the kernels (and OpenMP) load on the first draw
 
-        shape = _as_shape(shape)
         generate = getattr(random, kind)
         seeds = get_default_graph().seeds
         if self._tf_mode():  # TF's op and seeds, on the shard's own shape
             seed, stream = seeds.tf_seeds(self.seed)
-            return generate(shape, seed, a, b, dtype.name, stream=stream, algorithm="tf")
+            return generate(shape, seed, a, b, dtype.name, stream=stream, out=out,
+                            algorithm="tf")
         full, window = _window(shape, partition_info)
         seed, stream = seeds.kernel_seed(self.seed)
         if kind == "uniform" and a == b:  # an empty range: TF returns the constant
-            return np.full(shape, a, dtype)
-        return generate(full, seed, a, b, dtype.name, stream=stream, window=window)
+            if out is None:
+                return np.full(shape, a, dtype)
+            out[...] = a
+            return out
+        return generate(full, seed, a, b, dtype.name, stream=stream, window=window, out=out)
 
 
 class RandomUniform(_Random):
@@ -318,15 +358,14 @@ class RandomUniform(_Random):
         self.minval = minval
         self.maxval = maxval
 
-    def __call__(self, shape: Shape, dtype: DTypeLike = None,
-                 partition_info: PartitionInfo | None = None) -> np.ndarray:
-        dtype = self._dtype(dtype)
+    def _parameters(self, full_shape: tuple[int, ...], dtype: np.dtype
+                    ) -> tuple[str, object, object]:
         maxval = self.maxval
         if maxval is None:
             if dtype.kind == "i":
                 raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
             maxval = 1.0
-        return self._sample("uniform", shape, dtype, partition_info, self.minval, maxval)
+        return "uniform", self.minval, maxval
 
     def _config(self) -> dict[str, Any]:
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed,
@@ -345,10 +384,9 @@ class RandomNormal(_Random):
         self.mean = mean
         self.stddev = stddev
 
-    def __call__(self, shape: Shape, dtype: DTypeLike = None,
-                 partition_info: PartitionInfo | None = None) -> np.ndarray:
-        return self._sample(self._kind, shape, self._dtype(dtype), partition_info,
-                            self.mean, self.stddev)
+    def _parameters(self, full_shape: tuple[int, ...], dtype: np.dtype
+                    ) -> tuple[str, object, object]:
+        return self._kind, self.mean, self.stddev
 
     def _config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
@@ -379,14 +417,11 @@ class UniformUnitScaling(_Random):
         self.factor = factor
         self.full_shape = None if full_shape is None else _as_shape(full_shape)
 
-    def __call__(self, shape: Shape, dtype: DTypeLike = None,
-                 partition_info: PartitionInfo | None = None) -> np.ndarray:
-        scale_shape = (self.full_shape if self.full_shape is not None
-                       else _as_shape(shape) if partition_info is None
-                       else partition_info.full_shape)
+    def _parameters(self, full_shape: tuple[int, ...], dtype: np.dtype
+                    ) -> tuple[str, object, object]:
+        scale_shape = self.full_shape if self.full_shape is not None else full_shape
         limit = self.factor * math.sqrt(3.0 / _input_size(scale_shape))
-        return self._sample("uniform", shape, self._dtype(dtype), partition_info,
-                            -limit, limit)
+        return "uniform", -limit, limit
 
     def _config(self) -> dict[str, Any]:
         config = {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
@@ -432,20 +467,17 @@ class VarianceScaling(_Random):
         self.mode = mode
         self.distribution = distribution
 
-    def __call__(self, shape: Shape, dtype: DTypeLike = None,
-                 partition_info: PartitionInfo | None = None) -> np.ndarray:
-        dtype = self._dtype(dtype)
-        fan_in, fan_out = _compute_fans(
-            partition_info.full_shape if partition_info is not None else _as_shape(shape))
+    def _parameters(self, full_shape: tuple[int, ...], dtype: np.dtype
+                    ) -> tuple[str, object, object]:
+        fan_in, fan_out = _compute_fans(full_shape)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
         scale = self.scale / max(1.0, fan[self.mode])
         if self.distribution == "uniform":
             limit = math.sqrt(3.0 * scale)
-            return self._sample("uniform", shape, dtype, partition_info, -limit, limit)
+            return "uniform", -limit, limit
         if self.distribution == "untruncated_normal":
-            return self._sample("normal", shape, dtype, partition_info, 0.0, math.sqrt(scale))
-        return self._sample("truncated_normal", shape, dtype, partition_info, 0.0,
-                            math.sqrt(scale) / _TRUNCATED_STDDEV)
+            return "normal", 0.0, math.sqrt(scale)
+        return "truncated_normal", 0.0, math.sqrt(scale) / _TRUNCATED_STDDEV
 
     def _config(self) -> dict[str, Any]:
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
@@ -484,6 +516,8 @@ class Orthogonal(_Random):
         super().__init__(seed, dtype, algorithm)
         self.gain = gain
 
+    fill = Initializer.fill                # the whole matrix is computed anyway
+
     def __call__(self, shape: Shape, dtype: DTypeLike = None,
                  partition_info: PartitionInfo | None = None) -> np.ndarray:
         dtype = self._dtype(dtype)
@@ -493,7 +527,7 @@ class Orthogonal(_Random):
             raise ValueError("The tensor to initialize, specified by argument `shape` must "
                              f"be at least two-dimensional. Received shape={list(full)}")
         rows, cols = math.prod(full[:-1]), full[-1]
-        a = self._sample("normal", (max(rows, cols), min(rows, cols)), dtype, None, 0.0, 1.0)
+        a = self._sample("normal", 0.0, 1.0, (max(rows, cols), min(rows, cols)), dtype, None)
         # LAPACK has no float16: factor in float32 and round back.
         q, r = np.linalg.qr(a.astype(np.float32) if dtype == np.float16 else a)
         q *= np.sign(np.diagonal(r))

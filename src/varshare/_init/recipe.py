@@ -40,6 +40,16 @@ class Recipe(NamedTuple):
     def of(cls, initializer: Callable, shape: Sequence[int], dtype: Any) -> Recipe:
         """Bind ``initializer`` now: its seeds are drawn once, by an empty-window call,
         so that even an unseeded initializer gives windows of one array."""
+        recipe = cls.bound(initializer, shape, dtype, {})
+        with get_default_graph().seeds.creating_variable() as seeds:
+            recipe._call((0,) * len(recipe.shape), (0,) * len(recipe.shape))
+            recipe.seeds.update(seeds)
+        return recipe
+
+    @classmethod
+    def bound(cls, initializer: Callable, shape: Sequence[int], dtype: Any,
+              seeds: dict[int | None, tuple[int, int]]) -> Recipe:
+        """Bind ``initializer`` to given seed draws ``{op seed: (seed, stream)}``."""
         if not callable(initializer):
             raise TypeError(f"initializer must be callable, got {type(initializer).__name__}")
         shape = as_shape(shape)
@@ -47,11 +57,17 @@ class Recipe(NamedTuple):
             raise ValueError("a TF-mode initializer draws every window anew, as TensorFlow "
                              "does, so windows would not be slices of one array: use "
                              "algorithm='varshare'")
-        recipe = cls(initializer, shape, as_dtype(dtype), {})
-        with get_default_graph().seeds.creating_variable() as seeds:
-            recipe._call((0,) * len(shape), (0,) * len(shape))
-            recipe.seeds.update(seeds)
-        return recipe
+        return cls(initializer, shape, as_dtype(dtype), dict(seeds))
+
+    def fill(self, start: Sequence[int], out: np.ndarray) -> np.ndarray:
+        """Write the block of ``out.shape`` at ``start`` into ``out``: in place, with no
+        temporary, for initializers with a ``fill`` method; else computed and copied."""
+        fill = getattr(self.initializer, "fill", None)
+        if fill is None:
+            out[...] = self.window(start, out.shape)
+            return out
+        with replaying(self.seeds), random_algorithm("varshare"):
+            return fill(out, PartitionInfo(self.shape, start))
 
     def window(self, start: Sequence[int], shape: Sequence[int]) -> np.ndarray:
         """The block of ``shape`` at ``start`` of the full array (a new array)."""
