@@ -84,6 +84,18 @@ def test_name_stream_is_the_by_name_rule():
     assert_same_bits(t, torch.from_numpy(expected))
 
 
+def test_same_values_as_a_varshare_variable_of_the_same_name():
+    """One rule in both worlds: a torch tensor and a variable under streams="by_name"."""
+    init = vs.torch.xavier_uniform_()
+    t = vs.torch.init_(torch.empty(6, 4), init, seed=SEED, name="dense/kernel")
+    with vs.Graph(streams="by_name").as_default():
+        vs.set_random_seed(SEED)
+        vs.get_variable("other", [3], initializer=vs.random_normal_initializer())
+        with vs.variable_scope("dense"):
+            kernel = vs.get_variable("kernel", [6, 4], initializer=init)
+    assert_same_bits(t, torch.from_numpy(kernel.numpy()))
+
+
 @pytest.mark.parametrize("init", [
     vs.torch.kaiming_uniform_(a=math.sqrt(5)), vs.torch.xavier_normal_(),
     vs.torch.trunc_normal_(std=0.3, a=-0.5, b=0.2), vs.orthogonal_initializer(),

@@ -86,6 +86,14 @@ def name_stream(name: str) -> int:
     return int.from_bytes(digest.digest(), "little")
 
 
+def by_name_draw(seed: int, op_seed: int | None, name: str) -> tuple[int, int]:
+    """The ``(seed, stream)`` of an initializer of op seed ``op_seed`` (None: unseeded) that
+    creates ``name`` under ``set_random_seed(seed, streams="by_name")``, for callers that
+    have names but no graph (``varshare.torch``)."""
+    stream = name_stream(name) if op_seed is None else op_seed
+    return _as_seed(seed, "seed"), _as_seed(stream, "initializer seed")
+
+
 def check_random_algorithm(value: str, name: str) -> str:
     """``value`` if it names a random algorithm, else ValueError naming ``name``."""
     if value not in RANDOM_ALGORITHMS:

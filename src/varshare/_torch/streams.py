@@ -8,12 +8,9 @@ tensors were initialised before.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 
-from varshare._core.seeding import name_stream
-
-_MOD = 2**64
+from varshare._core.seeding import by_name_draw, check_seed
 
 Draws = dict  # {op seed: (seed, stream)}, as the variable store records them
 
@@ -23,22 +20,12 @@ def draws(initializer: Callable, seed: int, name: str | None) -> Draws:
 
     An initializer without a ``seed`` attribute (zeros, constants, functions) draws nothing.
     """
-    key = _as_word(seed, "seed")
+    if seed is None or isinstance(seed, bool):
+        raise TypeError(f"seed must be an integer, got {seed!r}")
+    check_seed(seed)
     if not hasattr(initializer, "seed"):
         return {}
-    op_seed = initializer.seed
-    if op_seed is None:
-        if name is None:
-            raise ValueError("an unseeded random initializer needs name=: its stream is "
-                             "derived from the tensor's name")
-        return {None: (key, name_stream(name))}
-    return {op_seed: (key, _as_word(op_seed, "initializer seed"))}
-
-
-def _as_word(value: object, what: str) -> int:
-    if isinstance(value, bool):
-        raise TypeError(f"{what} must be an integer, got {value!r}")
-    try:
-        return operator.index(value) % _MOD  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(f"{what} must be an integer, got {value!r}") from None
+    if initializer.seed is None and name is None:
+        raise ValueError("an unseeded random initializer needs name=: its stream is "
+                         "derived from the tensor's name")
+    return {initializer.seed: by_name_draw(seed, initializer.seed, name or "")}
