@@ -72,8 +72,8 @@ def test_a_failed_shard_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_google_crc32c_the_error_says_what_to_install(monkeypatch, tmp_path):
-    monkeypatch.setitem(__import__("sys").modules, "google_crc32c", None)
+def test_without_crc32c_the_error_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setitem(__import__("sys").modules, "crc32c", None)
     vs.get_variable("w", [2])
     saver = vs.train.Saver(progress=False)   # importing and building need no crc32c
     with pytest.raises(ImportError, match=r'pip install "varshare\[train\]"'):

@@ -13,7 +13,7 @@ import pytest
 import varshare as vs
 
 da = pytest.importorskip("dask.array")
-pytest.importorskip("google_crc32c")
+pytest.importorskip("crc32c")
 import dask  # noqa: E402  (after the skip)
 
 TF_PYTHON = os.environ.get("VARSHARE_TF_PYTHON") or (

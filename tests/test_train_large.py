@@ -9,7 +9,7 @@ import pytest
 import varshare as vs
 from varshare._edges import out_of_core
 
-pytest.importorskip("google_crc32c")
+pytest.importorskip("crc32c")
 
 SHAPE = (2**18, 2**10)             # 2**28 float32: 1 GiB
 

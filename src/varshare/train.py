@@ -20,7 +20,7 @@ directory's ``checkpoint`` file): TF reads what varshare writes and the other wa
 partitioned variables included, into any partitioning.  Reading checks every length,
 offset and crc32c against the file before use, so a corrupt or hostile file is a
 :class:`~varshare.errors.CheckpointError` (a ``ValueError``) naming the file, never a
-crash.  Needs ``pip install "varshare[train]"`` (google-crc32c; ml_dtypes for bfloat16).
+crash.  Needs ``pip install "varshare[train]"`` (crc32c; ml_dtypes for bfloat16).
 See ``docs/tf-checkpoints.md``.
 """
 

@@ -203,8 +203,8 @@ class ShardWriter:
     def _write(self, values: np.ndarray) -> Entry:
         """Stream ``values`` in C order, a window at a time, little-endian.
 
-        A thread checksums each window while it is written (``tofile`` releases the GIL,
-        and measured faster than ``file.write``), so the crc costs little time."""
+        A thread checksums each window while it is written (the checksum releases the GIL;
+        ``tofile`` measured faster than ``file.write``), so the crc costs little time."""
         dtype = values.dtype.newbyteorder("<")
         checksum = 0
         with ThreadPoolExecutor(1) as pool:

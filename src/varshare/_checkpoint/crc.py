@@ -1,8 +1,10 @@
 """crc32c (Castagnoli) of buffers of any size, and the mask LevelDB-style files store it under.
 
-The C implementation comes from ``google-crc32c`` (the ``train`` extra), imported on first
-use.  It takes ``bytes`` or read-only buffers, so arrays are read in place (about 12 GB/s), 1 MiB
-at a time: it holds the GIL while it runs, and short calls let a writing thread go on.
+The implementation is the ``crc32c`` package (the ``train`` extra; SSE4.2 / ARMv8
+instructions, about 15 GB/s here), imported on first use.  It reads any buffer in place and
+releases the GIL while it runs, so a thread can checksum one window while another writes it
+(google-crc32c, 12 GB/s, holds the GIL: saves measured 0.62x ``np.save`` with it, 0.86-0.96x
+with this).
 """
 
 from __future__ import annotations
@@ -13,31 +15,29 @@ from typing import Any
 
 import numpy as np
 
-_PIECE = 1 << 20
+_PIECE = 1 << 24             # bytes per call: the granularity of progress reports
 _MASK_DELTA = 0xA282EAD8
 _U32 = 0xFFFFFFFF
 
 
-def _google_crc32c() -> ModuleType:
+def _crc32c() -> ModuleType:
     try:
-        import google_crc32c
+        import crc32c
     except ImportError as err:
-        raise ImportError('TF checkpoints need google-crc32c: pip install "varshare[train]"'
+        raise ImportError('TF checkpoints need the crc32c package: pip install "varshare[train]"'
                           ) from err
-    return google_crc32c
+    return crc32c
 
 
 def extend(crc: int, data: Any, on_bytes: Callable[[int], None] | None = None) -> int:
     """The crc32c of the bytes so far (``crc``) followed by ``data`` (bytes or an array,
     read in C order); ``on_bytes(n)`` is told of each piece done."""
+    crc32c = _crc32c().crc32c
     if isinstance(data, bytes):
-        return int(_google_crc32c().extend(crc, data))
+        return int(crc32c(data, crc))
     flat = np.ascontiguousarray(data).reshape(-1).view(np.uint8)
-    flat = flat.view()
-    flat.flags.writeable = False     # google-crc32c reads read-only buffers in place
-    extend_ = _google_crc32c().extend
     for start in range(0, flat.size, _PIECE):
-        crc = extend_(crc, flat[start:start + _PIECE])
+        crc = crc32c(flat[start:start + _PIECE], crc)
         if on_bytes is not None:
             on_bytes(min(_PIECE, flat.size - start))
     return int(crc)
