@@ -35,6 +35,7 @@ from types import ModuleType
 
 import numpy as np
 
+from varshare._core.optional import require
 from varshare._edges.checkpoint_names import VariableLike, by_name, full_value
 from varshare._scope.variables import Variable
 from varshare.errors import CheckpointError
@@ -81,7 +82,7 @@ def save(path: str | os.PathLike, variables: Iterable[VariableLike] | None = Non
                 entries = {**arrays, _METADATA_KEY: np.array(metadata)}
                 np.savez(f, **entries)  # type: ignore[arg-type]  # (stub: allow_pickle)
         else:
-            _safetensors().numpy.save_file(arrays, partial, metadata={_METADATA_KEY: metadata})
+            _safetensors().save_file(arrays, partial, metadata={_METADATA_KEY: metadata})
         os.replace(partial, path)
     except BaseException:
         if os.path.exists(partial):
@@ -145,12 +146,7 @@ def _suffix(path: str) -> str:
 
 
 def _safetensors() -> ModuleType:
-    try:
-        import safetensors.numpy
-    except ImportError as err:
-        raise ImportError('.safetensors files need safetensors: pip install "varshare[io]"'
-                          ) from err
-    return safetensors
+    return require("safetensors.numpy", ".safetensors files need safetensors", "io")
 
 
 def _read(path: str, suffix: str) -> dict[str, np.ndarray]:

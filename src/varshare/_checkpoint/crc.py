@@ -10,29 +10,21 @@ with this).
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from varshare._core.optional import require
 
 _PIECE = 1 << 24             # bytes per call: the granularity of progress reports
 _MASK_DELTA = 0xA282EAD8
 _U32 = 0xFFFFFFFF
 
 
-def _crc32c() -> ModuleType:
-    try:
-        import crc32c
-    except ImportError as err:
-        raise ImportError('TF checkpoints need the crc32c package: pip install "varshare[train]"'
-                          ) from err
-    return crc32c
-
-
 def extend(crc: int, data: Any, on_bytes: Callable[[int], None] | None = None) -> int:
     """The crc32c of the bytes so far (``crc``) followed by ``data`` (bytes or an array,
     read in C order); ``on_bytes(n)`` is told of each piece done."""
-    crc32c = _crc32c().crc32c
+    crc32c = require("crc32c", "TF checkpoints need the crc32c package", "train").crc32c
     if isinstance(data, bytes):
         return int(crc32c(data, crc))
     flat = np.ascontiguousarray(data).reshape(-1).view(np.uint8)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from varshare._core.optional import require
 from varshare._checkpoint.wire import (
     VARINT, Corrupt, field_bytes, field_fixed32, field_varint, fields, signed)
 
@@ -74,11 +75,7 @@ def numpy_dtype(code: int) -> np.dtype | None:
     """The NumPy dtype of TF's dtype ``code`` (little-endian), or None if NumPy holds no
     such numbers (strings, quantized types, resources); bfloat16 needs ml_dtypes."""
     if code == BFLOAT16:
-        try:
-            import ml_dtypes
-        except ImportError:
-            raise ImportError('bfloat16 tensors need ml_dtypes: pip install "varshare[train]"'
-                              ) from None
+        ml_dtypes = require("ml_dtypes", "bfloat16 tensors need ml_dtypes", "train")
         return np.dtype(ml_dtypes.bfloat16)
     name = _NUMPY_CODES.get(code)
     return None if name is None else np.dtype(name).newbyteorder("<")
