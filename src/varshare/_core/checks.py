@@ -65,6 +65,17 @@ def as_count(x: object, name: str, minimum: int = 0) -> int:
     return x
 
 
+def as_choice(value: str, choices: Sequence[str], name: str) -> str:
+    """``value`` if it is one of ``choices``, else ValueError listing them.
+
+    >>> as_choice("tf", ("varshare", "tf"), "algorithm")
+    'tf'
+    """
+    if value not in choices:
+        raise ValueError(f"{name} must be {' or '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
 def as_real(x: object, name: str) -> float:
     """``x`` (a Python or NumPy real number, not a bool) as a finite float."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):

@@ -58,6 +58,8 @@ import os
 import threading
 from typing import Iterator
 
+from varshare._core.checks import as_choice
+
 RANDOM_ALGORITHMS = ("varshare", "tf")   # docs/random-algorithms.md and docs/tf-mode.md
 STREAM_RULES = ("counter", "by_name")    # docs/seeding.md
 DEFAULT_GRAPH_SEED = 87654321
@@ -96,16 +98,12 @@ def by_name_draw(seed: int, op_seed: int | None, name: str) -> tuple[int, int]:
 
 def check_random_algorithm(value: str, name: str) -> str:
     """``value`` if it names a random algorithm, else ValueError naming ``name``."""
-    if value not in RANDOM_ALGORITHMS:
-        raise ValueError(f"{name} must be 'varshare' or 'tf', got {value!r}")
-    return value
+    return as_choice(value, RANDOM_ALGORITHMS, name)
 
 
 def check_stream_rule(value: str) -> str:
     """``value`` if it names a stream rule, else ValueError."""
-    if value not in STREAM_RULES:
-        raise ValueError(f"streams must be 'counter' or 'by_name', got {value!r}")
-    return value
+    return as_choice(value, STREAM_RULES, "streams")
 
 
 def check_seed(seed: object) -> int | None:
@@ -197,7 +195,6 @@ class SeedState:
         else:
             return _entropy64(), _entropy64()
         return _as_seed(pair[0], "graph seed", modulus), _as_seed(pair[1], "seed", modulus)
-
 
     def _unseeded_stream(self) -> int:
         """The op seed of an unseeded initialization: the variable's name stream, or the
