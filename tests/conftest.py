@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import sys
 import threading
 import time
 
@@ -106,3 +107,11 @@ def anonymous_growth():
         return max(peak[0], _anonymous_bytes()) - base
 
     return measure
+
+
+@pytest.fixture(scope="session")
+def tf_python():
+    """A Python with TensorFlow, for checks that run TF in a subprocess: VARSHARE_TF_PYTHON,
+    else this interpreter if TensorFlow is importable, else None."""
+    return os.environ.get("VARSHARE_TF_PYTHON") or (
+        sys.executable if importlib.util.find_spec("tensorflow") else None)

@@ -2,10 +2,8 @@
 
 import glob
 import hashlib
-import importlib.util
 import os
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -16,8 +14,6 @@ da = pytest.importorskip("dask.array")
 pytest.importorskip("crc32c")
 import dask  # noqa: E402  (after the skip)
 
-TF_PYTHON = os.environ.get("VARSHARE_TF_PYTHON") or (
-    sys.executable if importlib.util.find_spec("tensorflow") else None)
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +107,7 @@ def expected():
 @pytest.mark.slow
 @pytest.mark.parametrize("scheduler", ["threads", "cluster"])
 def test_big_table_with_flat_client_memory(tmp_path, expected, scheduler, request,
-                                           anonymous_growth):
+                                           anonymous_growth, tf_python):
     table = vs.dask.from_initializer(INIT, BIG, chunks=(2**15, 2**10))   # 8 blocks of 128 MiB
     prefix = str(tmp_path / "big")
     if scheduler == "cluster":
@@ -124,7 +120,7 @@ def test_big_table_with_flat_client_memory(tmp_path, expected, scheduler, reques
     assert len(glob.glob(prefix + ".data-*")) == 8
     np.testing.assert_array_equal(vs.train.load_checkpoint(prefix).get_tensor("table"),
                                   expected[0])
-    if TF_PYTHON is not None:
-        tf_says = subprocess.run([TF_PYTHON, "-c", TF_READ, prefix], capture_output=True,
+    if tf_python is not None:
+        tf_says = subprocess.run([tf_python, "-c", TF_READ, prefix], capture_output=True,
                                  text=True, check=True).stdout.split()
         assert tf_says == ["float32", "(262144,", "1024)", expected[1]]

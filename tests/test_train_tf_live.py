@@ -1,10 +1,7 @@
 """TF itself reads varshare's checkpoints and writes ones varshare reads: a TF 2.x subprocess,
 run when TensorFlow is importable here or VARSHARE_TF_PYTHON names a Python that has it."""
 
-import importlib.util
-import os
 import subprocess
-import sys
 import textwrap
 
 import ml_dtypes
@@ -14,10 +11,6 @@ import pytest
 import varshare as vs
 from varshare._checkpoint.bundle import ShardWriter, merge_entries, write_index
 
-TF_PYTHON = os.environ.get("VARSHARE_TF_PYTHON") or (
-    sys.executable if importlib.util.find_spec("tensorflow") else None)
-pytestmark = pytest.mark.skipif(TF_PYTHON is None, reason="TensorFlow is not installed (or "
-                                "set VARSHARE_TF_PYTHON to a Python that has it)")
 
 # In TF: read varshare's checkpoint with load_checkpoint and with a Saver into emb split in
 # 3 along axis 1 (varshare saved 4 along axis 0); then save emb split in 2 along axis 0
@@ -85,12 +78,15 @@ def _two_shards(path):
     return str(path), table
 
 
-def test_tf_reads_ours_and_we_read_tfs(tmp_path):
+def test_tf_reads_ours_and_we_read_tfs(tmp_path, tf_python):
+    if tf_python is None:
+        pytest.skip("TensorFlow is not installed (or set VARSHARE_TF_PYTHON to a Python "
+                    "that has it)")
     model = {name: np.asarray(v) for name, v in _model().items()}
     ours = vs.train.Saver(progress=False).save(None, tmp_path / "ours" / "model.ckpt")
     theirs = tmp_path / "theirs" / "model.ckpt"
     merged, table = _two_shards(tmp_path / "merged" / "table")
-    run = subprocess.run([TF_PYTHON, "-c", TF_PROGRAM, ours, str(theirs),
+    run = subprocess.run([tf_python, "-c", TF_PROGRAM, ours, str(theirs),
                           str(tmp_path / "tf.npz"), merged],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
