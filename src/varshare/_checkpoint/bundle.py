@@ -185,6 +185,7 @@ class ShardWriter:
         self._on_bytes = on_bytes
         self._offset = 0
         self._file = open(self.path + ".partial", "wb")
+        self._checksummer = ThreadPoolExecutor(1)   # one thread for all the file's tensors
 
     def add(self, name: str, values: np.ndarray) -> None:
         """Append the whole tensor ``name``."""
@@ -207,15 +208,14 @@ class ShardWriter:
         ``tofile`` measured faster than ``file.write``), so the crc costs little time."""
         dtype = values.dtype.newbyteorder("<")
         checksum = 0
-        with ThreadPoolExecutor(1) as pool:
-            for start, shape in windows(values.shape, dtype.itemsize, WINDOW_BYTES):
-                window = np.ascontiguousarray(
-                    values[tuple(slice(s, s + n) for s, n in zip(start, shape))], dtype)
-                summed = pool.submit(crc.extend, checksum, window)
-                window.tofile(self._file)
-                checksum = summed.result()
-                if self._on_bytes is not None:
-                    self._on_bytes(window.nbytes)
+        for start, shape in windows(values.shape, dtype.itemsize, WINDOW_BYTES):
+            window = np.ascontiguousarray(
+                values[tuple(slice(s, s + n) for s, n in zip(start, shape))], dtype)
+            summed = self._checksummer.submit(crc.extend, checksum, window)
+            window.tofile(self._file)
+            checksum = summed.result()
+            if self._on_bytes is not None:
+                self._on_bytes(window.nbytes)
         size = _nbytes(dtype, values.shape)
         entry = Entry(dtype_code(dtype), values.shape, self._shard_id, self._offset, size,
                       crc.mask(checksum))
@@ -227,12 +227,14 @@ class ShardWriter:
 
         Not fsynced, as TF and ``np.save`` do not: the rename keeps a partial file from
         view, and restore's crc32c checks catch what a crash could leave."""
+        self._checksummer.shutdown()
         self._file.close()
         os.replace(self.path + ".partial", self.path)
         return self.entries
 
     def abort(self) -> None:
         """Remove the partial file."""
+        self._checksummer.shutdown()
         self._file.close()
         os.remove(self.path + ".partial")
 
