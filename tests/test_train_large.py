@@ -52,3 +52,17 @@ def test_progress_for_long_saves_and_restores(tmp_path, monkeypatch, tqdm_bars, 
         assert all(bar.n == bar.kwargs["total"] >= w.numpy().nbytes for bar in tqdm_bars)
     else:
         assert tqdm_bars == []
+
+
+def test_progress_of_a_restore_into_another_partitioning_ends_full(tmp_path, monkeypatch,
+                                                                    tqdm_bars):
+    """Each stored slice overlaps several shards: the bar counts every byte once."""
+    emb = vs.get_variable("emb", [12, 5], partitioner=vs.fixed_size_partitioner(4),
+                          initializer=vs.random_normal_initializer(seed=1))
+    vs.train.Saver([emb], progress=False).save(None, str(tmp_path / "m"))
+    monkeypatch.setattr(out_of_core, "_PROGRESS_AFTER", 0.0)
+    with vs.Graph().as_default():
+        emb3 = vs.get_variable("emb", [12, 5], partitioner=vs.fixed_size_partitioner(3))
+        vs.train.Saver([emb3]).restore(None, str(tmp_path / "m"))
+    [bar] = tqdm_bars
+    assert bar.n == bar.kwargs["total"] == 2 * 12 * 5 * 4     # checked once, copied once

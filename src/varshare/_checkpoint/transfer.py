@@ -100,18 +100,21 @@ def restore(reader: BundleReader, targets: Iterable[Target], progress: bool) -> 
     slice coverage and the crc32c of every stored part read; on any problem raise a
     CheckpointError listing them all, with nothing assigned."""
     problems: list[str] = []
-    copies = []  # (variable, its box, a stored part's box, the part's values)
+    copies = []  # (variable, its box, a stored part's box, their common box, the part's values)
     needed = {}  # the stored parts read, to check: (name, box) -> (entry, values)
     for t in targets:
         try:
             for part_box, entry, values in _stored(reader, t):
                 for box, variable in t.parts:
-                    if slices.intersect(box, part_box) is not None:
-                        copies.append((variable, box, part_box, values))
+                    common = slices.intersect(box, part_box)
+                    if common is not None:
+                        copies.append((variable, box, part_box, common, values))
                         needed[t.name, part_box] = (entry, values)
         except CheckpointError as err:
             problems.append(str(err) + _into(t))
-    total = sum(v.nbytes for _, v in needed.values()) + sum(v.numpy().nbytes for v, *_ in copies)
+    total = (sum(v.nbytes for _, v in needed.values())
+             + sum(math.prod(slices.shape_of(common)) * v.itemsize
+                   for _, _, _, common, v in copies))
     bar = Progress(total, progress, "restore")
     try:
         for (name, _), (entry, values) in needed.items():
@@ -122,9 +125,7 @@ def restore(reader: BundleReader, targets: Iterable[Target], progress: bool) -> 
         if problems:
             raise CheckpointError(f"cannot restore from checkpoint {reader.prefix}, nothing "
                                   f"was assigned:\n  " + "\n  ".join(problems))
-        for variable, box, part_box, values in copies:
-            common = slices.intersect(box, part_box)
-            assert common is not None
+        for variable, box, part_box, common, values in copies:
             _copy(variable.numpy()[slices.index(common, box)],
                   values[slices.index(common, part_box)], bar)
     finally:
