@@ -81,7 +81,8 @@ class BundleReader:
 
     def has(self, name: str) -> bool:
         """Whether the checkpoint holds a tensor ``name``."""
-        return not name.startswith("\x00") and name.encode() in self._entries
+        key = name.encode()
+        return not key.startswith(_SLICE_KEY_START) and key in self._entries
 
     def entry(self, name: str) -> Entry:
         """The entry of the tensor ``name`` (KeyError if absent)."""
