@@ -63,13 +63,14 @@ def init_to_file(initializer: Callable, shape: Sequence[int], dtype: Any,
 
     try:
         with open(partial, "r+b") as file:
-            def write(start: tuple[int, ...], block: np.ndarray) -> None:
+            def write(start: tuple[int, ...], shape: tuple[int, ...]) -> None:
+                block = recipe.window(start, shape)     # one window alive at a time
                 if block.size:
                     flat = int(np.ravel_multi_index(start, recipe.shape))
                     _pwrite(file.fileno(), block, data_start + flat * block.itemsize)
                     os.fdatasync(file.fileno())
 
-            _fill(recipe, write, window_bytes, progress, os.path.basename(path))
+            _each_window(recipe, write, window_bytes, progress, os.path.basename(path))
         os.replace(partial, path)
     except BaseException:
         os.remove(partial)
@@ -82,17 +83,18 @@ def initialize_into(out: np.ndarray, initializer: Callable, *,
     """Fill ``out`` with ``initializer(out.shape, out.dtype)``, one window at a time.
 
     ``out`` is any writable array: an ``np.memmap`` (flushed at the end), an array
-    of any layout, a view.  Extra memory is one window; the pages of a memmap ``out``
+    of any layout, a view.  Initializers with a ``fill`` method (varshare's) write each
+    window in place; others use one window of extra memory.  The pages of a memmap ``out``
     count as the process's (file-backed, reclaimable) memory while it stays mapped:
     use :func:`init_to_file` to keep that flat too.  Arguments as :func:`init_to_file`.
     """
     checks.check_array(out)
     recipe = Recipe.of(initializer, out.shape, out.dtype)
 
-    def write(start: tuple[int, ...], block: np.ndarray) -> None:
-        out[tuple(slice(s, s + n) for s, n in zip(start, block.shape))] = block
+    def fill(start: tuple[int, ...], shape: tuple[int, ...]) -> None:
+        recipe.fill(start, out[tuple(slice(s, s + n) for s, n in zip(start, shape))])
 
-    _fill(recipe, write, window_bytes, progress, "initialize")
+    _each_window(recipe, fill, window_bytes, progress, "initialize")
     if isinstance(out, np.memmap):
         out.flush()
     return out
@@ -107,14 +109,14 @@ def _pwrite(fd: int, block: np.ndarray, position: int) -> None:
         data, position = data[written:], position + written
 
 
-def _fill(recipe: Recipe, write: Callable[[tuple[int, ...], np.ndarray], None],
-          window_bytes: int, progress: bool, label: str) -> None:
-    """Compute every window of ``recipe`` in C order and ``write(start, block)`` it."""
+def _each_window(recipe: Recipe, handle: Callable[[tuple[int, ...], tuple[int, ...]], None],
+                 window_bytes: int, progress: bool, label: str) -> None:
+    """``handle(start, shape)`` every window of ``recipe`` in C order, with progress."""
     window_bytes = checks.as_count(window_bytes, "window_bytes", minimum=1)
     bar = Progress(math.prod(recipe.shape) * recipe.dtype.itemsize, progress, label)
     try:
         for start, shape in windows(recipe.shape, recipe.dtype.itemsize, window_bytes):
-            write(start, recipe.window(start, shape))  # one window alive at a time
+            handle(start, shape)
             bar.update(math.prod(shape) * recipe.dtype.itemsize)
     finally:
         bar.close()
