@@ -76,7 +76,7 @@ extensions = [
         + [f"{KERNEL_SRC}/{c}" for c in ("fill.c", "kernel_portable.c", "kernel_avx2.c", "kernel_avx512.c",
                                         "kernel_avx512_emulated.c", "tf_fill.c")],
         include_dirs=[KERNEL_SRC],
-        depends=[f"{KERNEL_SRC}/{h}" for h in ("fill.h", "kernels.h", "philox.h", "transforms.h", "omp_shim.h", "tf_fill.h", "tf_transforms.h")],
+        depends=[f"{KERNEL_SRC}/{h}" for h in ("fill.h", "kernels.h", "lanes.h", "philox.h", "transforms.h", "omp_shim.h", "tf_fill.h", "tf_transforms.h")],
     )
 ]
 

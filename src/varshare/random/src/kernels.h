@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fill.h"
+#include "lanes.h"
 #include "philox.h"
 #include "transforms.h"
 
@@ -38,10 +39,11 @@ static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const i
                                   uint32_t tag, uint32_t w[4][16])
 {
     if (nb > VS_SCALAR_REDRAWS) {
-        vs_u32v c[VS_REGS][4];
+        vs_u64v c[VS_WIDE][4];
+        vs_u32v words[VS_REGS][4];
         vs_counters_at(g_first, idx, tag, r->stream, c);
-        vs_philox16(c, r->seed);
-        vs_store16(c, 0, w[0], w[1], w[2], w[3]);
+        vs_philox16(c, r->seed, words);
+        vs_store16(words, 0, w[0], w[1], w[2], w[3]);
         return 16;
     }
     const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
@@ -309,40 +311,75 @@ static VS_NOINLINE void vs_truncate_f64(const vs_request *r, uint64_t g_first, i
     for (int k = 0; k < m; k++) z[idx[k]] = 0.0;
 }
 
-/* Groups G0 .. G0+ngroups-1 of the 32-bit family: group k holds blocks 16k .. 16k+15 of the
- * chunk, and its element 16j + i is word j of block 16k + i.  The uniform transform and the
- * radius run over whole word arrays, loops GCC vectorises (a 16-lane uniform loop per group
- * got unrolled and stayed scalar); the uniforms are then put in group order. */
+/* The 32-bit family's element 16j + i of group k is word j of block 16k + i: a register of
+ * word j holds a row of the group's elements, so the values go from the Philox rounds to
+ * their place without leaving registers. */
+
+/* Uniform float32 of n groups from G into y: a + unit * range, clamped to [lo, hi]. */
+static inline void vs_uniform_groups_f32(const vs_request *r, uint64_t G, int n, float *y)
+{
+    const vs_uniform_range *p = &r->p.uniform;
+    const float a = (float)p->minval, range = (float)p->maxval - a;
+    const vs_f32v lo = vs_splat_f32v((float)p->lo), hi = vs_splat_f32v((float)p->hi);
+    vs_u32v w[VS_IN_FLIGHT][VS_REGS][4];
+    vs_philox_flight(r->seed, r->stream, 16 * G, n, w);
+    for (int g = 0; g < n; g++)
+        for (int k = 0; k < VS_REGS; k++)
+            for (int j = 0; j < 4; j++)
+                *(vs_f32v_unaligned *)(y + 64 * g + 16 * j + VS_LANES * k) =
+                    vs_clamp_f32v(a + vs_unit_f32v(w[g][k][j]) * range, lo, hi);
+}
+
+/* Normal float32 of n groups from G into y: Box-Muller on the pairs (word 0, word 1) and
+ * (word 2, word 3), cosines in rows 0 and 2, sines in rows 1 and 3; scaled to mean and
+ * stddev here unless truncation comes first. */
+static inline void vs_normal_groups_f32(const vs_request *r, uint64_t G, int n, float *y)
+{
+    const int scale = r->dist == VS_NORMAL;
+    const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
+    vs_u32v w[VS_IN_FLIGHT][VS_REGS][4], first[2 * VS_IN_FLIGHT * VS_REGS];
+    vs_f32v radius[2 * VS_IN_FLIGHT * VS_REGS];
+    vs_philox_flight(r->seed, r->stream, 16 * G, n, w);
+    for (int i = 0; i < 2 * n * VS_REGS; i++) first[i] = w[i / (2 * VS_REGS)][i / 2 % VS_REGS][2 * (i % 2)];
+    vs_radius_f32v(first, 2 * n * VS_REGS, radius);
+    for (int i = 0; i < 2 * n * VS_REGS; i++) {
+        const int g = i / (2 * VS_REGS), k = i / 2 % VS_REGS, pair = i % 2;
+        vs_f32v z[2];
+        vs_sincos_f32v(w[g][k][2 * pair + 1], &z[0], &z[1]);
+        for (int h = 0; h < 2; h++) {
+            z[h] = radius[i] * z[h];
+            if (scale) z[h] = mean + stddev * z[h];
+            *(vs_f32v_unaligned *)(y + 64 * g + 32 * pair + 16 * h + VS_LANES * k) = z[h];
+        }
+    }
+}
+
+typedef void vs_groups_fn(const vs_request *r, uint64_t G, int n, float *y);
+
+/* fn over groups G0 .. G0+ngroups-1, VS_IN_FLIGHT at a time: their rounds interleave. */
+static inline __attribute__((always_inline)) void
+vs_each_flight(const vs_request *r, uint64_t G0, int ngroups, float *y, vs_groups_fn *fn)
+{
+    int k = 0;
+    for (; k + VS_IN_FLIGHT <= ngroups; k += VS_IN_FLIGHT) fn(r, G0 + (uint64_t)k, VS_IN_FLIGHT, y + 64 * k);
+    for (; k < ngroups; k++) fn(r, G0 + (uint64_t)k, 1, y + 64 * k);
+}
+
+/* Groups G0 .. G0+ngroups-1 of the 32-bit family into buf. */
 static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, void *buf)
 {
-    uint32_t w[4][VS_CHUNK];
     float tmp[VS_CHUNK];
     float *y = r->dtype == VS_F32 ? (float *)buf : tmp;    /* float16 rounds at the end */
-    const int n = 64 * ngroups, nb = 16 * ngroups;
-    vs_blocks(r, 16 * G0, nb, w);
+    const int n = 64 * ngroups;
     if (r->dist == VS_UNIFORM) {
-        const vs_uniform_range *p = &r->p.uniform;
-        const float a = (float)p->minval, range = (float)p->maxval - a;
-        const float lo = (float)p->lo, hi = (float)p->hi;
-        float u[4][VS_CHUNK / 4];
-        for (int j = 0; j < 4; j++)
-            for (int i = 0; i < nb; i++)
-                u[j][i] = vs_clamp_f32(a + vs_unit_f32(w[j][i]) * range, lo, hi);
-        for (int k = 0; k < ngroups; k++)
-            for (int j = 0; j < 4; j++) memcpy(y + 64 * k + 16 * j, u[j] + 16 * k, 16 * sizeof(float));
+        vs_each_flight(r, G0, ngroups, y, vs_uniform_groups_f32);
     } else {
-        double r2[2][VS_CHUNK / 4];
-        vs_radius2_f32(w[0], nb, r2[0]);
-        vs_radius2_f32(w[2], nb, r2[1]);
-        for (int k = 0; k < ngroups; k++) {
-            float *yk = y + 64 * k;
-            const int o = 16 * k;
-            vs_pairs_f32(r2[0] + o, w[1] + o, 16, yk, yk + 16);
-            vs_pairs_f32(r2[1] + o, w[3] + o, 16, yk + 32, yk + 48);
+        vs_each_flight(r, G0, ngroups, y, vs_normal_groups_f32);
+        if (r->dist == VS_TRUNCATED_NORMAL) {
+            vs_truncate_f32(r, 64 * G0, n, y);
+            const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
+            for (int i = 0; i < n; i++) y[i] = mean + stddev * y[i];
         }
-        if (r->dist == VS_TRUNCATED_NORMAL) vs_truncate_f32(r, 64 * G0, n, y);
-        const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
-        for (int i = 0; i < n; i++) y[i] = mean + stddev * y[i];
     }
     if (r->dtype == VS_F16)
         for (int i = 0; i < n; i++) ((uint16_t *)buf)[i] = vs_f32_to_f16(y[i]);

@@ -76,6 +76,13 @@ typedef uint64_t vs_u64v __attribute__((vector_size(VS_VECTOR_BYTES)));
 /* The same, for loads and stores at any address. */
 typedef uint32_t vs_u32v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), aligned(4)));
 
+/* During the rounds a word of 16 blocks is held as VS_WIDE registers of 64-bit lanes, block
+ * i's word in the low half of lane i of the group's blocks (a 32-bit value in a 64-bit
+ * lane): the ISA's even-lane multiply gives both halves of the round's product in one lane
+ * and reads only the low half of its operands, so the high halves need never be cleared
+ * and a round is two multiplies, two shifts and two three-way XORs per register. */
+#define VS_WIDE (2 * VS_REGS)
+
 #define VS_LO32 0xFFFFFFFFull
 
 /* Per 64-bit lane, the product of the low 32 bits of a and of m: the ISA's unsigned
@@ -94,82 +101,86 @@ static inline vs_u64v vs_mul_even(vs_u64v a, vs_u64v m)
 #endif
 }
 
-/* The even 32-bit lanes of a and the odd ones of b: one blend where the ISA has it. */
-static inline vs_u32v vs_even_odd(vs_u32v a, vs_u32v b)
+/* One round on one register of blocks: vs_philox_round, lane-wise; only low halves count. */
+static inline void vs_philox_round_v(vs_u64v c[4], uint32_t k0, uint32_t k1)
 {
-#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
-    return (vs_u32v)_mm512_mask_blend_epi32(0xAAAA, (__m512i)a, (__m512i)b);
-#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
-    return (vs_u32v)_mm256_blend_epi32((__m256i)a, (__m256i)b, 0xAA);
-#else
-    return (vs_u32v)(((vs_u64v)a & VS_LO32) | ((vs_u64v)b & ~VS_LO32));
-#endif
+    const vs_u64v p0 = vs_mul_even(c[0], (vs_u64v){0} + VS_PHILOX_M0);
+    const vs_u64v p1 = vs_mul_even(c[2], (vs_u64v){0} + VS_PHILOX_M1);
+    c[0] = (p1 >> 32) ^ c[1] ^ k0;
+    c[1] = p1;
+    c[2] = (p0 >> 32) ^ c[3] ^ k1;
+    c[3] = p0;
 }
 
-/* hi and lo 32-bit halves of a[i] * m: the even lanes' products and the odd lanes' (moved
- * down) are recombined, lane order kept. */
-static inline void vs_mulhilo_v(vs_u32v a, uint32_t m, vs_u32v *hi, vs_u32v *lo)
-{
-    const vs_u64v mv = (vs_u64v){0} + m, a64 = (vs_u64v)a;
-    const vs_u64v even = vs_mul_even(a64, mv), odd = vs_mul_even(a64 >> 32, mv);
-    *hi = vs_even_odd((vs_u32v)(even >> 32), (vs_u32v)odd);
-    *lo = vs_even_odd((vs_u32v)even, (vs_u32v)(odd << 32));
-}
-
-/* One round on one register of blocks: the same steps as vs_philox_round, lane-wise. */
-static inline void vs_philox_round_v(vs_u32v c[4], uint32_t k0, uint32_t k1)
-{
-    vs_u32v hi0, lo0, hi1, lo1;
-    vs_mulhilo_v(c[0], VS_PHILOX_M0, &hi0, &lo0);
-    vs_mulhilo_v(c[2], VS_PHILOX_M1, &hi1, &lo1);
-    c[0] = hi1 ^ c[1] ^ k0;
-    c[1] = lo1;
-    c[2] = hi0 ^ c[3] ^ k1;
-    c[3] = lo0;
-}
-
-/* Philox4x32-10 of a group of 16 counters in place (c[r][j]: word j of register r's
- * blocks); the registers' rounds interleave, which hides the multiplies' latency. */
-static inline void vs_philox_v(vs_u32v (*c)[4], int nregs, uint64_t seed)
+/* Philox4x32-10 of nregs registers of counters in place; the registers' rounds interleave,
+ * which hides the multiplies' latency. */
+static inline void vs_philox_v(vs_u64v (*c)[4], int nregs, uint64_t seed)
 {
     uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
     for (int round = 0; round < 10; round++, k0 += VS_PHILOX_W0, k1 += VS_PHILOX_W1)
         for (int r = 0; r < nregs; r++) vs_philox_round_v(c[r], k0, k1);
 }
 
-static inline void vs_philox16(vs_u32v c[VS_REGS][4], uint64_t seed)
+/* The counters of blocks b[i], i < 16, with redraw `tag`: block indices stay below 2**56,
+ * so the tag's bits are free. */
+static inline void vs_counters_wide(const vs_u64v b[VS_WIDE], uint32_t tag, uint64_t stream,
+                                    vs_u64v c[VS_WIDE][4])
 {
-    vs_philox_v(c, VS_REGS, seed);
-}
-
-/* The counters of the tag-0 blocks b .. b+15, built in registers; a wrap of the low word
- * carries into the high one lane by lane. */
-static inline void vs_counters16(uint64_t b, uint64_t stream, vs_u32v c[VS_REGS][4])
-{
-    vs_u32v iota;
-    for (int i = 0; i < VS_LANES; i++) iota[i] = (uint32_t)i;
-    for (int r = 0; r < VS_REGS; r++) {
-        const uint32_t lo = (uint32_t)b + (uint32_t)(r * VS_LANES);
-        c[r][0] = lo + iota;
-        /* a true compare is all ones: minus it adds the carry */
-        c[r][1] = (uint32_t)((b + (uint64_t)(r * VS_LANES)) >> 32) - (vs_u32v)(c[r][0] < lo);
-        c[r][2] = (vs_u32v){0} + (uint32_t)stream;
-        c[r][3] = (vs_u32v){0} + (uint32_t)(stream >> 32);
+    for (int r = 0; r < VS_WIDE; r++) {
+        c[r][0] = b[r];
+        c[r][1] = b[r] >> 32 | (uint64_t)tag << 24;
+        c[r][2] = (vs_u64v){0} + (uint32_t)stream;
+        c[r][3] = (vs_u64v){0} + (uint32_t)(stream >> 32);
     }
 }
 
-/* The counters of redraw `tag` of the blocks g + idx[i], i < 16 (0 <= idx[i] < 2**31; block
- * indices stay below 2**56, so a carry never reaches the tag's bits). */
+/* The tag-0 counters of blocks b .. b+15. */
+static inline void vs_counters16(uint64_t b, uint64_t stream, vs_u64v c[VS_WIDE][4])
+{
+    vs_u64v blocks[VS_WIDE];
+    for (int r = 0; r < VS_WIDE; r++)
+        for (int i = 0; i < VS_LANES / 2; i++) blocks[r][i] = b + (uint64_t)(r * VS_LANES / 2 + i);
+    vs_counters_wide(blocks, 0, stream, c);
+}
+
+/* The counters of redraw `tag` of the blocks g + idx[i], i < 16 (0 <= idx[i] < 2**31). */
 static inline void vs_counters_at(uint64_t g, const int32_t *idx, uint32_t tag, uint64_t stream,
-                                  vs_u32v c[VS_REGS][4])
+                                  vs_u64v c[VS_WIDE][4])
 {
-    const uint32_t lo = (uint32_t)g, hi = (uint32_t)(g >> 32) | tag << 24;
-    for (int r = 0; r < VS_REGS; r++) {
-        c[r][0] = lo + *(const vs_u32v_unaligned *)(idx + r * VS_LANES);
-        c[r][1] = hi - (vs_u32v)(c[r][0] < lo);
-        c[r][2] = (vs_u32v){0} + (uint32_t)stream;
-        c[r][3] = (vs_u32v){0} + (uint32_t)(stream >> 32);
+    vs_u64v blocks[VS_WIDE];
+    for (int r = 0; r < VS_WIDE; r++)
+        for (int i = 0; i < VS_LANES / 2; i++) blocks[r][i] = g + (uint64_t)idx[r * VS_LANES / 2 + i];
+    vs_counters_wide(blocks, tag, stream, c);
+}
+
+/* The low halves of the lanes of a and then of b, as one register of 32-bit lanes. */
+static inline vs_u32v vs_pack_lo(vs_u64v a, vs_u64v b)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    return (vs_u32v)_mm512_permutex2var_epi32((__m512i)a, even, (__m512i)b);
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
+    const __m256 lo = _mm256_shuffle_ps((__m256)a, (__m256)b, _MM_SHUFFLE(2, 0, 2, 0));
+    return (vs_u32v)_mm256_permute4x64_epi64((__m256i)lo, _MM_SHUFFLE(3, 1, 2, 0));
+#elif VS_VECTOR_BYTES == 16 && defined(__SSE2__)
+    return (vs_u32v)_mm_shuffle_ps((__m128)a, (__m128)b, _MM_SHUFFLE(2, 0, 2, 0));
+#else
+    vs_u32v v;
+    for (int i = 0; i < VS_LANES / 2; i++) {
+        v[i] = (uint32_t)a[i];
+        v[VS_LANES / 2 + i] = (uint32_t)b[i];
     }
+    return v;
+#endif
+}
+
+/* Philox4x32-10 of a group's counters, its words out as registers of 32-bit lanes (w[r][j]:
+ * word j of blocks VS_LANES r .. VS_LANES r + VS_LANES - 1). */
+static inline void vs_philox16(vs_u64v c[VS_WIDE][4], uint64_t seed, vs_u32v w[VS_REGS][4])
+{
+    vs_philox_v(c, VS_WIDE, seed);
+    for (int r = 0; r < VS_REGS; r++)
+        for (int j = 0; j < 4; j++) w[r][j] = vs_pack_lo(c[2 * r][j], c[2 * r + 1][j]);
 }
 
 /* Word j of the group's block i to wj[base + i]. */
@@ -186,26 +197,45 @@ static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w
  * Structure of arrays: word j of block i in wj[i].  n is rounded up to a multiple of 16:
  * the arrays must hold that many. */
 #define VS_PHILOX_LANES 16
-/* Groups whose rounds interleave: one group's round leaves the multipliers idle while it
- * waits on their latency.  As many as the registers hold (measured): 4 groups of one
- * register on AVX-512's 32, 2 groups of two on AVX2's 16; SSE2's four-register group
- * already fills its 16. */
+/* Groups in flight: their rounds interleave, since one register's round leaves the
+ * multipliers idle while it waits on their latency; and registers whose rounds run
+ * together, at most as many as the register file holds with the round's temporaries
+ * (measured: AVX-512's 32 registers take two groups at once, AVX2's and SSE2's 16 a
+ * quarter or an eighth of a group). */
 #ifndef VS_IN_FLIGHT
-#define VS_IN_FLIGHT (VS_VECTOR_BYTES == 64 ? 4 : VS_VECTOR_BYTES == 32 ? 2 : 1)
+#define VS_IN_FLIGHT (VS_VECTOR_BYTES == 64 ? 2 : 1)
 #endif
+#define VS_ROUND_REGS (VS_VECTOR_BYTES == 64 ? 4 : 2)
 
-/* The words of the tag-0 blocks of `groups` groups (at most VS_IN_FLIGHT) from block
- * b0 + base, to the arrays from index base; the groups' rounds interleave. */
+/* The words of the tag-0 blocks of `groups` groups (at most VS_IN_FLIGHT; a constant
+ * where this is inlined, so that the state stays in registers) from block b, in w[g]; the
+ * groups' rounds interleave. */
+static inline void vs_philox_flight(uint64_t seed, uint64_t stream, uint64_t b, int groups,
+                                    vs_u32v w[][VS_REGS][4])
+{
+    vs_u64v c[VS_IN_FLIGHT * VS_WIDE][4];
+    for (int g = 0; g < groups; g++)
+        vs_counters16(b + (uint64_t)(g * VS_PHILOX_LANES), stream, c + g * VS_WIDE);
+    /* unrolled, so that the indices into c are constants and c lives in registers */
+#pragma GCC unroll 16
+    for (int r = 0; r < groups * VS_WIDE; r += VS_ROUND_REGS)
+        vs_philox_v(c + r, groups * VS_WIDE - r < VS_ROUND_REGS ? groups * VS_WIDE - r : VS_ROUND_REGS,
+                    seed);
+    for (int g = 0; g < groups; g++)
+        for (int r = 0; r < VS_REGS; r++)
+            for (int j = 0; j < 4; j++)
+                w[g][r][j] = vs_pack_lo(c[g * VS_WIDE + 2 * r][j], c[g * VS_WIDE + 2 * r + 1][j]);
+}
+
+/* The same, to the arrays from index base. */
 static inline void vs_philox_groups(uint64_t seed, uint64_t stream, uint64_t b0, int base,
                                     int groups, uint32_t *w0, uint32_t *w1, uint32_t *w2,
                                     uint32_t *w3)
 {
-    vs_u32v c[VS_IN_FLIGHT * VS_REGS][4];
+    vs_u32v w[VS_IN_FLIGHT][VS_REGS][4];
+    vs_philox_flight(seed, stream, b0 + (uint64_t)base, groups, w);
     for (int g = 0; g < groups; g++)
-        vs_counters16(b0 + (uint64_t)(base + g * VS_PHILOX_LANES), stream, c + g * VS_REGS);
-    vs_philox_v(c, groups * VS_REGS, seed);
-    for (int g = 0; g < groups; g++)
-        vs_store16(c + g * VS_REGS, base + g * VS_PHILOX_LANES, w0, w1, w2, w3);
+        vs_store16(w[g], base + g * VS_PHILOX_LANES, w0, w1, w2, w3);
 }
 
 /* The words of the tag-0 blocks b0 .. b0+n-1. */

@@ -1,0 +1,164 @@
+/* The float32 transforms of transforms.h on registers of lanes (GCC/Clang vector extensions
+ * of the unit's register width, as philox.h): the same operations in the same order, so the
+ * same bits, with a group's Philox words kept in registers from the rounds to the store.
+ * Selections are bit masks (C has no ?: on vectors); a true vector compare is all ones. */
+#ifndef VS_LANES_H
+#define VS_LANES_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "philox.h"
+#include "transforms.h"
+
+typedef int32_t vs_i32v __attribute__((vector_size(VS_VECTOR_BYTES)));
+typedef float vs_f32v __attribute__((vector_size(VS_VECTOR_BYTES)));
+typedef float vs_f32v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), aligned(4)));
+typedef int64_t vs_i64v __attribute__((vector_size(VS_VECTOR_BYTES)));
+typedef double vs_f64v __attribute__((vector_size(VS_VECTOR_BYTES)));
+/* Half a register of 32-bit lanes: as many as a register of float64 holds. */
+typedef int32_t vs_i32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
+typedef uint32_t vs_u32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
+typedef float vs_f32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
+
+static inline vs_f32v vs_pick_f32v(vs_i32v mask, vs_f32v a, vs_f32v b)
+{
+    return (vs_f32v)((mask & (vs_i32v)a) | (~mask & (vs_i32v)b));
+}
+
+static inline vs_f64v vs_pick_f64v(vs_i64v mask, vs_f64v a, vs_f64v b)
+{
+    return (vs_f64v)((mask & (vs_i64v)a) | (~mask & (vs_i64v)b));
+}
+
+/* Every lane x, bit for bit (x + 0 would turn -0 into +0). */
+static inline vs_f32v vs_splat_f32v(float x)
+{
+    vs_f32v v;
+    for (int i = 0; i < VS_LANES; i++) v[i] = x;
+    return v;
+}
+
+static inline vs_f64v vs_sqrt_f64v(vs_f64v x)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    return _mm512_sqrt_pd(x);
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX__)
+    return _mm256_sqrt_pd(x);
+#elif VS_VECTOR_BYTES == 16 && defined(__SSE2__)
+    return _mm_sqrt_pd(x);
+#else
+    for (int i = 0; i < VS_LANES / 2; i++) x[i] = __builtin_sqrt(x[i]);
+    return x;
+#endif
+}
+
+/* The low and high halves of a register, and back: in registers where the ISA has the
+ * instructions (through memory, a whole-register load of two half stores stalls). */
+static inline void vs_split_i32v(vs_i32v v, vs_i32h *lo, vs_i32h *hi)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    *lo = (vs_i32h)_mm512_castsi512_si256((__m512i)v);
+    *hi = (vs_i32h)_mm512_extracti64x4_epi64((__m512i)v, 1);
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
+    *lo = (vs_i32h)_mm256_castsi256_si128((__m256i)v);
+    *hi = (vs_i32h)_mm256_extracti128_si256((__m256i)v, 1);
+#else
+    memcpy(lo, &v, sizeof *lo);
+    memcpy(hi, (const char *)&v + sizeof *lo, sizeof *hi);
+#endif
+}
+
+static inline vs_f32v vs_join_f32h(vs_f32h lo, vs_f32h hi)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    return (vs_f32v)_mm512_insertf64x4(_mm512_castpd256_pd512((__m256d)lo), (__m256d)hi, 1);
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
+    return (vs_f32v)_mm256_insertf128_ps(_mm256_castps128_ps256((__m128)lo), (__m128)hi, 1);
+#else
+    vs_f32v v;
+    memcpy(&v, &lo, sizeof lo);
+    memcpy((char *)&v + sizeof lo, &hi, sizeof hi);
+    return v;
+#endif
+}
+
+/* ------------------------------------------------------------------ uniform (vs_unit_f32) */
+
+static inline vs_f32v vs_unit_f32v(vs_u32v w)
+{
+    return __builtin_convertvector((vs_i32v)(w >> 8), vs_f32v) * 0x1p-24f;
+}
+
+static inline vs_f32v vs_clamp_f32v(vs_f32v v, vs_f32v lo, vs_f32v hi)
+{
+    v = vs_pick_f32v(v < lo, lo, v);
+    return vs_pick_f32v(v > hi, hi, v);
+}
+
+/* ------------------------------------------------------------------ radius (vs_radius2_f32) */
+
+/* The radii sqrt(-2 ln u), u = (w + 1) / 2**32, of the words of n registers (a constant
+ * where this is inlined), each rounded once to float32: the float64 steps of vs_log_reduce
+ * and vs_log_series run on every half register in turn, step by step, so that the
+ * division's and the square root's long latencies overlap across registers. */
+#define VS_RADIUS_MAX (2 * VS_IN_FLIGHT * VS_REGS)      /* two per group register */
+static inline __attribute__((always_inline)) void
+vs_radius_f32v(const vs_u32v *w, int n, vs_f32v *radius)
+{
+    vs_f64v x[2 * VS_RADIUS_MAX], f[2 * VS_RADIUS_MAX], e[2 * VS_RADIUS_MAX];
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) {
+        vs_i32h lo, hi;
+        vs_split_i32v((vs_i32v)w[i], &lo, &hi);
+        x[2 * i] = __builtin_convertvector((vs_u32h)lo, vs_f64v) + 1.0;       /* exact */
+        x[2 * i + 1] = __builtin_convertvector((vs_u32h)hi, vs_f64v) + 1.0;
+    }
+#pragma GCC unroll 16
+    for (int h = 0; h < 2 * n; h++) {                        /* vs_log_reduce */
+        const vs_i64v bits = (vs_i64v)x[h];
+        const vs_f64v m = (vs_f64v)((bits & 0xFFFFFFFFFFFFFll) | 0x3FF0000000000000ll);
+        const vs_i64v big = m >= 1.4142135623730951;
+        f[h] = vs_pick_f64v(big, 0.5 * m, m) - 1.0;
+        /* k - 32 + big: integers, so one subtraction of 2**52 + 1023 + 32 is exact */
+        e[h] = ((vs_f64v)((bits >> 52) | (int64_t)VS_TWO52_BITS) - (0x1p52 + 1023 + 32))
+               + (vs_f64v)(big & (vs_i64v)((vs_f64v){0} + 1.0));
+    }
+#pragma GCC unroll 16
+    for (int h = 0; h < 2 * n; h++) f[h] = f[h] / (2.0 + f[h]);      /* s */
+#pragma GCC unroll 16
+    for (int h = 0; h < 2 * n; h++) {                        /* vs_log_series, -2 ln u */
+        const vs_f64v sv = f[h], s2 = sv * sv;
+        vs_f64v p = (vs_f64v){0} + vs_atanh_series[VS_RADIUS_TERMS_F32 - 1];
+        for (int i = VS_RADIUS_TERMS_F32 - 2; i >= 0; i--) p = p * s2 + vs_atanh_series[i];
+        p = p * s2;
+        const vs_f64v t = sv + sv, l = t + t * p;
+        x[h] = -2.0 * (e[h] * VS_LN2_HI + (l + e[h] * VS_LN2_LO));
+    }
+#pragma GCC unroll 16
+    for (int h = 0; h < 2 * n; h++) x[h] = vs_sqrt_f64v(x[h]);
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++)
+        radius[i] = vs_join_f32h(__builtin_convertvector(x[2 * i], vs_f32h),
+                                 __builtin_convertvector(x[2 * i + 1], vs_f32h));
+}
+
+/* ------------------------------------------------------------------ angle (vs_sincos_f32) */
+
+static inline void vs_sincos_f32v(vs_u32v w2, vs_f32v *c, vs_f32v *s)
+{
+    const vs_u32v q = w2 >> 30;
+    vs_i32v r = (vs_i32v)(w2 >> 8 & 0x3FFFFFu);
+    const vs_i32v swap = r >= (1 << 21);
+    r = (swap & ((1 << 22) - r)) | (~swap & r);
+    const vs_f32v x = __builtin_convertvector(r, vs_f32v) * 0x1p-24f, y = x * x;
+    const vs_f32v s0 = x * (((-75.39395f * y + 81.59236f) * y + -41.341663f) * y + 6.2831855f);
+    const vs_f32v c0 = (((59.203003f * y + -85.44231f) * y + 64.93931f) * y + -19.739208f) * y + 1.0f;
+    const vs_f32v sp = vs_pick_f32v(swap, c0, s0), cp = vs_pick_f32v(swap, s0, c0);
+    /* quadrant q: odd swaps cosine and sine; cosine negative for q = 1, 2, sine for 2, 3 */
+    const vs_i32v odd = (vs_i32v)-(q & 1u);
+    *c = (vs_f32v)((vs_u32v)vs_pick_f32v(odd, sp, cp) ^ (q ^ q >> 1) << 31);
+    *s = (vs_f32v)((vs_u32v)vs_pick_f32v(odd, cp, sp) ^ q >> 1 << 31);
+}
+
+#endif
