@@ -239,16 +239,38 @@ static inline int vs_outside_all_f64(const double *z, int n, int *idx)
 /* Redraw `tag` of the elements g_first + idx[k], k < m, into z, a lane group at a time (idx
  * holds m rounded up to 16 entries); the still-rejected positions go to next (a separate
  * array: in place, each store would alias the next load).  Returns their count. */
+/* The cosine branches of redraw `tag` of the 16 elements g_first + idx[i] into zc, kept in
+ * registers from the rounds on (the sines, unused, are compiled away). */
+static inline void vs_redraw_group_f32(const vs_request *r, uint64_t g_first, const int *idx,
+                                       uint32_t tag, float zc[16])
+{
+    vs_u64v c[VS_WIDE][4];
+    vs_u32v w[VS_REGS][4], first[VS_REGS];
+    vs_f32v radius[VS_REGS];
+    vs_counters_at(g_first, idx, tag, r->stream, c);
+    vs_philox16(c, r->seed, w);
+    for (int k = 0; k < VS_REGS; k++) first[k] = w[k][0];
+    vs_radius_f32v(first, VS_REGS, radius);
+    for (int k = 0; k < VS_REGS; k++) {
+        vs_f32v cos, sin;
+        vs_sincos_f32v(w[k][1], &cos, &sin);
+        *(vs_f32v_unaligned *)(zc + VS_LANES * k) = radius[k] * cos;
+    }
+}
+
 static inline int vs_redraw_f32(const vs_request *r, uint64_t g_first, uint32_t tag,
                                 const int *idx, int m, int *next, float *z)
 {
     int still = 0;
     for (int base = 0; base < m; base += 16) {
         const int nb = m - base < 16 ? m - base : 16;
-        uint32_t w[4][16];
         float zc[16];
-        const int lanes = vs_redraw_words(r, g_first, idx + base, nb, tag, w);
-        vs_cos_normals_f32(w[0], w[1], lanes, zc);
+        if (nb > VS_SCALAR_REDRAWS) {
+            vs_redraw_group_f32(r, g_first, idx + base, tag, zc);
+        } else {
+            uint32_t w[4][16];
+            vs_cos_normals_f32(w[0], w[1], vs_redraw_words(r, g_first, idx + base, nb, tag, w), zc);
+        }
         for (int k = 0; k < nb; k++) {
             z[idx[base + k]] = zc[k];
             next[still] = idx[base + k];
