@@ -1,4 +1,4 @@
-/* The float32 transforms of transforms.h on registers of lanes (GCC/Clang vector extensions
+/* The transforms of transforms.h on registers of lanes (GCC/Clang vector extensions
  * of the unit's register width, as philox.h): the same operations in the same order, so the
  * same bits, with a group's Philox words kept in registers from the rounds to the store.
  * Selections are bit masks (C has no ?: on vectors); a true vector compare is all ones. */
@@ -16,6 +16,7 @@ typedef float vs_f32v __attribute__((vector_size(VS_VECTOR_BYTES)));
 typedef float vs_f32v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), aligned(4)));
 typedef int64_t vs_i64v __attribute__((vector_size(VS_VECTOR_BYTES)));
 typedef double vs_f64v __attribute__((vector_size(VS_VECTOR_BYTES)));
+typedef double vs_f64v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), aligned(8)));
 /* Half a register of 32-bit lanes: as many as a register of float64 holds. */
 typedef int32_t vs_i32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
 typedef uint32_t vs_u32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
@@ -98,15 +99,43 @@ static inline vs_f32v vs_clamp_f32v(vs_f32v v, vs_f32v lo, vs_f32v hi)
 
 /* ------------------------------------------------------------------ radius (vs_radius2_f32) */
 
-/* The radii sqrt(-2 ln u), u = (w + 1) / 2**32, of the words of n registers (a constant
- * where this is inlined), each rounded once to float32: the float64 steps of vs_log_reduce
- * and vs_log_series run on every half register in turn, step by step, so that the
- * division's and the square root's long latencies overlap across registers. */
-#define VS_RADIUS_MAX (2 * VS_IN_FLIGHT * VS_REGS)      /* two per group register */
+/* x[h] <- -2 ln(x[h] / 2**nbits), h < n (a constant where this is inlined), for the integers
+ * x[h] of the radius (vs_log_reduce, vs_log_series): each step runs on every register in
+ * turn, so that the division's long latency overlaps across registers. */
+#define VS_LOG_MAX (4 * VS_IN_FLIGHT * VS_REGS)      /* float64 registers of a flight's radii */
+static inline __attribute__((always_inline)) void
+vs_minus2_log_v(vs_f64v *x, int n, int nbits, int nterms)
+{
+    vs_f64v s[VS_LOG_MAX], e[VS_LOG_MAX];
+#pragma GCC unroll 16
+    for (int h = 0; h < n; h++) {
+        const vs_i64v bits = (vs_i64v)x[h];
+        const vs_f64v m = (vs_f64v)((bits & 0xFFFFFFFFFFFFFll) | 0x3FF0000000000000ll);
+        const vs_i64v big = m >= 1.4142135623730951;
+        s[h] = vs_pick_f64v(big, 0.5 * m, m) - 1.0;                 /* f */
+        /* k - nbits + big: integers, so one subtraction of 2**52 + 1023 + nbits is exact */
+        e[h] = ((vs_f64v)((bits >> 52) | (int64_t)VS_TWO52_BITS) - (0x1p52 + 1023 + nbits))
+               + (vs_f64v)(big & (vs_i64v)((vs_f64v){0} + 1.0));
+    }
+#pragma GCC unroll 16
+    for (int h = 0; h < n; h++) s[h] = s[h] / (2.0 + s[h]);
+#pragma GCC unroll 16
+    for (int h = 0; h < n; h++) {
+        const vs_f64v s2 = s[h] * s[h];
+        vs_f64v p = (vs_f64v){0} + vs_atanh_series[nterms - 1];
+        for (int i = nterms - 2; i >= 0; i--) p = p * s2 + vs_atanh_series[i];
+        p = p * s2;
+        const vs_f64v t = s[h] + s[h], l = t + t * p;
+        x[h] = -2.0 * (e[h] * VS_LN2_HI + (l + e[h] * VS_LN2_LO));
+    }
+}
+
+/* The radii sqrt(-2 ln u), u = (w + 1) / 2**32, of the words of n registers, each rounded
+ * once to float32 (vs_radius_x_f32, vs_radius2_f32). */
 static inline __attribute__((always_inline)) void
 vs_radius_f32v(const vs_u32v *w, int n, vs_f32v *radius)
 {
-    vs_f64v x[2 * VS_RADIUS_MAX], f[2 * VS_RADIUS_MAX], e[2 * VS_RADIUS_MAX];
+    vs_f64v x[VS_LOG_MAX];
 #pragma GCC unroll 16
     for (int i = 0; i < n; i++) {
         vs_i32h lo, hi;
@@ -114,33 +143,33 @@ vs_radius_f32v(const vs_u32v *w, int n, vs_f32v *radius)
         x[2 * i] = __builtin_convertvector((vs_u32h)lo, vs_f64v) + 1.0;       /* exact */
         x[2 * i + 1] = __builtin_convertvector((vs_u32h)hi, vs_f64v) + 1.0;
     }
-#pragma GCC unroll 16
-    for (int h = 0; h < 2 * n; h++) {                        /* vs_log_reduce */
-        const vs_i64v bits = (vs_i64v)x[h];
-        const vs_f64v m = (vs_f64v)((bits & 0xFFFFFFFFFFFFFll) | 0x3FF0000000000000ll);
-        const vs_i64v big = m >= 1.4142135623730951;
-        f[h] = vs_pick_f64v(big, 0.5 * m, m) - 1.0;
-        /* k - 32 + big: integers, so one subtraction of 2**52 + 1023 + 32 is exact */
-        e[h] = ((vs_f64v)((bits >> 52) | (int64_t)VS_TWO52_BITS) - (0x1p52 + 1023 + 32))
-               + (vs_f64v)(big & (vs_i64v)((vs_f64v){0} + 1.0));
-    }
-#pragma GCC unroll 16
-    for (int h = 0; h < 2 * n; h++) f[h] = f[h] / (2.0 + f[h]);      /* s */
-#pragma GCC unroll 16
-    for (int h = 0; h < 2 * n; h++) {                        /* vs_log_series, -2 ln u */
-        const vs_f64v sv = f[h], s2 = sv * sv;
-        vs_f64v p = (vs_f64v){0} + vs_atanh_series[VS_RADIUS_TERMS_F32 - 1];
-        for (int i = VS_RADIUS_TERMS_F32 - 2; i >= 0; i--) p = p * s2 + vs_atanh_series[i];
-        p = p * s2;
-        const vs_f64v t = sv + sv, l = t + t * p;
-        x[h] = -2.0 * (e[h] * VS_LN2_HI + (l + e[h] * VS_LN2_LO));
-    }
-#pragma GCC unroll 16
-    for (int h = 0; h < 2 * n; h++) x[h] = vs_sqrt_f64v(x[h]);
+    vs_minus2_log_v(x, 2 * n, 32, VS_RADIUS_TERMS_F32);
 #pragma GCC unroll 16
     for (int i = 0; i < n; i++)
-        radius[i] = vs_join_f32h(__builtin_convertvector(x[2 * i], vs_f32h),
-                                 __builtin_convertvector(x[2 * i + 1], vs_f32h));
+        radius[i] = vs_join_f32h(__builtin_convertvector(vs_sqrt_f64v(x[2 * i]), vs_f32h),
+                                 __builtin_convertvector(vs_sqrt_f64v(x[2 * i + 1]), vs_f32h));
+}
+
+/* Exact float64 of integers below 2**53 (AVX-512DQ converts them in one instruction). */
+static inline vs_f64v vs_f64v_from_u53(vs_u64v v)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512DQ__)
+    return _mm512_cvtepu64_pd((__m512i)v);
+#else
+    const vs_f64v hi = (vs_f64v)(v >> 32 | VS_TWO52_BITS) - 0x1p52;
+    return hi * 0x1p32 + ((vs_f64v)((v & VS_LO32) | VS_TWO52_BITS) - 0x1p52);
+#endif
+}
+
+/* The float64 radii of the 64-bit words W[i] (vs_radius_x_f64, vs_radius2_f64). */
+static inline __attribute__((always_inline)) void
+vs_radius_f64v(const vs_u64v *W, int n, vs_f64v *radius)
+{
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) radius[i] = vs_f64v_from_u53(W[i] >> 11) + 1.0;
+    vs_minus2_log_v(radius, n, 53, VS_RADIUS_TERMS_F64);
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) radius[i] = vs_sqrt_f64v(radius[i]);
 }
 
 /* ------------------------------------------------------------------ angle (vs_sincos_f32) */
@@ -159,6 +188,23 @@ static inline void vs_sincos_f32v(vs_u32v w2, vs_f32v *c, vs_f32v *s)
     const vs_i32v odd = (vs_i32v)-(q & 1u);
     *c = (vs_f32v)((vs_u32v)vs_pick_f32v(odd, sp, cp) ^ (q ^ q >> 1) << 31);
     *s = (vs_f32v)((vs_u32v)vs_pick_f32v(odd, cp, sp) ^ q >> 1 << 31);
+}
+
+/* vs_sincos_f64 of a register of 64-bit words W2. */
+static inline void vs_sincos_f64v(vs_u64v w2, vs_f64v *c, vs_f64v *s)
+{
+    const vs_u64v q = w2 >> 62;
+    const vs_i64v swap = (vs_i64v)-(w2 >> 61 & 1u);
+    const vs_f64v rho = (vs_f64v)((w2 & 0x3FFFFFFFFFFFFFFFull) >> 11 | VS_TWO52_BITS) - 0x1p52;
+    const vs_f64v x = vs_pick_f64v(swap, 0x1p51 - rho, rho) * 0x1p-53, y = x * x;
+    vs_f64v ps = (vs_f64v){0} + vs_sin_series_f64[9], pc = (vs_f64v){0} + vs_cos_series_f64[10];
+    for (int i = 8; i >= 0; i--) ps = ps * y + vs_sin_series_f64[i];
+    for (int i = 9; i >= 0; i--) pc = pc * y + vs_cos_series_f64[i];
+    const vs_f64v s0 = x * ps;
+    const vs_f64v sp = vs_pick_f64v(swap, pc, s0), cp = vs_pick_f64v(swap, s0, pc);
+    const vs_i64v odd = (vs_i64v)-(q & 1u);
+    *c = (vs_f64v)((vs_u64v)vs_pick_f64v(odd, sp, cp) ^ (q ^ q >> 1) << 63);
+    *s = (vs_f64v)((vs_u64v)vs_pick_f64v(odd, cp, sp) ^ q >> 1 << 63);
 }
 
 #endif

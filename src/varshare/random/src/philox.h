@@ -207,13 +207,12 @@ static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w
 #endif
 #define VS_ROUND_REGS (VS_VECTOR_BYTES == 64 ? 4 : 2)
 
-/* The words of the tag-0 blocks of `groups` groups (at most VS_IN_FLIGHT; a constant
- * where this is inlined, so that the state stays in registers) from block b, in w[g]; the
- * groups' rounds interleave. */
-static inline void vs_philox_flight(uint64_t seed, uint64_t stream, uint64_t b, int groups,
-                                    vs_u32v w[][VS_REGS][4])
+/* Philox4x32-10 of the tag-0 blocks of `groups` groups (at most VS_IN_FLIGHT; a constant
+ * where this is inlined, so that the state stays in registers) from block b, as VS_WIDE
+ * registers of 64-bit lanes a group in c; the groups' rounds interleave. */
+static inline void vs_philox_wide(uint64_t seed, uint64_t stream, uint64_t b, int groups,
+                                  vs_u64v c[][4])
 {
-    vs_u64v c[VS_IN_FLIGHT * VS_WIDE][4];
     for (int g = 0; g < groups; g++)
         vs_counters16(b + (uint64_t)(g * VS_PHILOX_LANES), stream, c + g * VS_WIDE);
     /* unrolled, so that the indices into c are constants and c lives in registers */
@@ -221,6 +220,14 @@ static inline void vs_philox_flight(uint64_t seed, uint64_t stream, uint64_t b, 
     for (int r = 0; r < groups * VS_WIDE; r += VS_ROUND_REGS)
         vs_philox_v(c + r, groups * VS_WIDE - r < VS_ROUND_REGS ? groups * VS_WIDE - r : VS_ROUND_REGS,
                     seed);
+}
+
+/* The same, the words as registers of 32-bit lanes in w[g]. */
+static inline void vs_philox_flight(uint64_t seed, uint64_t stream, uint64_t b, int groups,
+                                    vs_u32v w[][VS_REGS][4])
+{
+    vs_u64v c[VS_IN_FLIGHT * VS_WIDE][4];
+    vs_philox_wide(seed, stream, b, groups, c);
     for (int g = 0; g < groups; g++)
         for (int r = 0; r < VS_REGS; r++)
             for (int j = 0; j < 4; j++)

@@ -49,7 +49,6 @@ static inline uint64_t vs_mulhi64(uint64_t a, uint64_t b)
 #endif
 }
 
-static inline float vs_clamp_f32(float v, float lo, float hi) { v = v < lo ? lo : v; return v > hi ? hi : v; }
 static inline double vs_clamp_f64(double v, double lo, double hi) { v = v < lo ? lo : v; return v > hi ? hi : v; }
 
 /* ------------------------------------------------------------------ Box-Muller radius */
@@ -120,16 +119,18 @@ static inline void vs_sincos_f32(uint32_t w2, float *c, float *s)
 /* cos and sin of 2*pi*(W2 >> 11) / 2**53 in float64, W2 = lo | hi << 32 (Taylor
  * coefficients of sin(2 pi x)/x and cos(2 pi x) in x*x, evaluated in float64).  The fixed-point
  * angle's quadrant is the top two bits of hi; the rest, below 2**51, is exact in float64. */
+static const double vs_sin_series_f64[10] = {
+    6.283185307179586, -41.341702240399755, 81.60524927607504, -76.70585975306136,
+    42.058693944897634, -15.094642576822984, 3.8199525848482803, -0.7181223017785001,
+    0.10422916220813978, -0.012031585942120619};
+static const double vs_cos_series_f64[11] = {
+    1.0, -19.739208802178716, 64.93939402266828, -85.45681720669371, 60.24464137187664,
+    -26.426256783374388, 7.903536371318465, -1.7143907110886711, 0.282005968455791,
+    -0.03638284114254564, 0.0037798342006800365};
+
 static inline void vs_sincos_f64(uint32_t lo, uint32_t hi, double *c, double *s)
 {
-    static const double S[10] = {
-        6.283185307179586, -41.341702240399755, 81.60524927607504, -76.70585975306136,
-        42.058693944897634, -15.094642576822984, 3.8199525848482803, -0.7181223017785001,
-        0.10422916220813978, -0.012031585942120619};
-    static const double C[11] = {
-        1.0, -19.739208802178716, 64.93939402266828, -85.45681720669371, 60.24464137187664,
-        -26.426256783374388, 7.903536371318465, -1.7143907110886711, 0.282005968455791,
-        -0.03638284114254564, 0.0037798342006800365};
+    const double *S = vs_sin_series_f64, *C = vs_cos_series_f64;
     uint32_t q = hi >> 30;
     int swap = (hi >> 29) & 1u;                                     /* rho >= 2**50 */
     double rho = vs_f64_from_u32(hi & 0x3FFFFFFFu) * 0x1p21 + (double)(int32_t)(lo >> 11);
