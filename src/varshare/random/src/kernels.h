@@ -206,7 +206,7 @@ static inline void vs_redraw_group_f64(const vs_request *r, uint64_t g_first, co
     vs_u64v c[VS_WIDE][4], first[VS_WIDE];
     vs_f64v radius[VS_WIDE];
     vs_counters_at(g_first, idx, tag, r->stream, c);
-    vs_philox_v(c, VS_WIDE, r->seed);
+    vs_philox_batched(c, VS_WIDE, r->seed);
     for (int k = 0; k < VS_WIDE; k++) first[k] = (c[k][0] & VS_LO32) | c[k][1] << 32;
     vs_radius_f64v(first, VS_WIDE, radius);
     for (int k = 0; k < VS_WIDE; k++) {

@@ -174,15 +174,6 @@ static inline vs_u32v vs_pack_lo(vs_u64v a, vs_u64v b)
 #endif
 }
 
-/* Philox4x32-10 of a group's counters, its words out as registers of 32-bit lanes (w[r][j]:
- * word j of blocks VS_LANES r .. VS_LANES r + VS_LANES - 1). */
-static inline void vs_philox16(vs_u64v c[VS_WIDE][4], uint64_t seed, vs_u32v w[VS_REGS][4])
-{
-    vs_philox_v(c, VS_WIDE, seed);
-    for (int r = 0; r < VS_REGS; r++)
-        for (int j = 0; j < 4; j++) w[r][j] = vs_pack_lo(c[2 * r][j], c[2 * r + 1][j]);
-}
-
 /* Word j of the group's block i to wj[base + i]. */
 static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w0,
                               uint32_t *w1, uint32_t *w2, uint32_t *w3)
@@ -207,6 +198,38 @@ static inline void vs_store16(const vs_u32v c[VS_REGS][4], int base, uint32_t *w
 #endif
 #define VS_ROUND_REGS (VS_VECTOR_BYTES == 64 ? 4 : 2)
 
+/* vs_philox_v on nregs registers (a constant where this is inlined), VS_ROUND_REGS at a
+ * time; unrolled, so that the indices into c are constants and c lives in registers. */
+static inline __attribute__((always_inline)) void vs_philox_batched(vs_u64v (*c)[4], int nregs,
+                                                                    uint64_t seed)
+{
+#pragma GCC unroll 16
+    for (int r = 0; r < nregs; r += VS_ROUND_REGS)
+        vs_philox_v(c + r, nregs - r < VS_ROUND_REGS ? nregs - r : VS_ROUND_REGS, seed);
+}
+
+/* The same, each batch's words then packed into registers of 32-bit lanes (w[r][j]: word j
+ * of blocks VS_LANES r .. VS_LANES r + VS_LANES - 1).  Packing inside the batch loop keeps
+ * GCC from jamming the batches' rounds into one loop, which would keep every batch's state
+ * live at once (spills where there are 16 registers). */
+static inline __attribute__((always_inline)) void vs_philox_packed(vs_u64v (*c)[4], int nregs,
+                                                                   uint64_t seed, vs_u32v (*w)[4])
+{
+#pragma GCC unroll 16
+    for (int r = 0; r < nregs; r += VS_ROUND_REGS) {
+        const int batch = nregs - r < VS_ROUND_REGS ? nregs - r : VS_ROUND_REGS;
+        vs_philox_v(c + r, batch, seed);
+        for (int p = r; p < r + batch; p += 2)
+            for (int j = 0; j < 4; j++) w[p / 2][j] = vs_pack_lo(c[p][j], c[p + 1][j]);
+    }
+}
+
+/* Philox4x32-10 of a group's counters, its words out as registers of 32-bit lanes. */
+static inline void vs_philox16(vs_u64v c[VS_WIDE][4], uint64_t seed, vs_u32v w[VS_REGS][4])
+{
+    vs_philox_packed(c, VS_WIDE, seed, w);
+}
+
 /* Philox4x32-10 of the tag-0 blocks of `groups` groups (at most VS_IN_FLIGHT; a constant
  * where this is inlined, so that the state stays in registers) from block b, as VS_WIDE
  * registers of 64-bit lanes a group in c; the groups' rounds interleave. */
@@ -215,11 +238,7 @@ static inline void vs_philox_wide(uint64_t seed, uint64_t stream, uint64_t b, in
 {
     for (int g = 0; g < groups; g++)
         vs_counters16(b + (uint64_t)(g * VS_PHILOX_LANES), stream, c + g * VS_WIDE);
-    /* unrolled, so that the indices into c are constants and c lives in registers */
-#pragma GCC unroll 16
-    for (int r = 0; r < groups * VS_WIDE; r += VS_ROUND_REGS)
-        vs_philox_v(c + r, groups * VS_WIDE - r < VS_ROUND_REGS ? groups * VS_WIDE - r : VS_ROUND_REGS,
-                    seed);
+    vs_philox_batched(c, groups * VS_WIDE, seed);
 }
 
 /* The same, the words as registers of 32-bit lanes in w[g]. */
@@ -227,11 +246,9 @@ static inline void vs_philox_flight(uint64_t seed, uint64_t stream, uint64_t b, 
                                     vs_u32v w[][VS_REGS][4])
 {
     vs_u64v c[VS_IN_FLIGHT * VS_WIDE][4];
-    vs_philox_wide(seed, stream, b, groups, c);
     for (int g = 0; g < groups; g++)
-        for (int r = 0; r < VS_REGS; r++)
-            for (int j = 0; j < 4; j++)
-                w[g][r][j] = vs_pack_lo(c[g * VS_WIDE + 2 * r][j], c[g * VS_WIDE + 2 * r + 1][j]);
+        vs_counters16(b + (uint64_t)(g * VS_PHILOX_LANES), stream, c + g * VS_WIDE);
+    vs_philox_packed(c, groups * VS_WIDE, seed, w[0]);
 }
 
 /* The same, to the arrays from index base. */
