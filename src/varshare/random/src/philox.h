@@ -73,8 +73,9 @@ static inline void vs_counter(uint64_t b, uint32_t tag, uint64_t stream, uint32_
 
 typedef uint32_t vs_u32v __attribute__((vector_size(VS_VECTOR_BYTES)));
 typedef uint64_t vs_u64v __attribute__((vector_size(VS_VECTOR_BYTES)));
-/* The same, for loads and stores at any address. */
+/* The same, for loads and stores at any address; and half as many 32-bit lanes. */
 typedef uint32_t vs_u32v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), aligned(4)));
+typedef uint32_t vs_u32h_unaligned __attribute__((vector_size(VS_VECTOR_BYTES / 2), aligned(4)));
 
 /* During the rounds a word of 16 blocks is held as VS_WIDE registers of 64-bit lanes, block
  * i's word in the low half of lane i of the group's blocks (a 32-bit value in a 64-bit
@@ -149,7 +150,7 @@ static inline void vs_counters_at(uint64_t g, const int32_t *idx, uint32_t tag, 
 {
     vs_u64v blocks[VS_WIDE];
     for (int r = 0; r < VS_WIDE; r++)
-        for (int i = 0; i < VS_LANES / 2; i++) blocks[r][i] = g + (uint64_t)idx[r * VS_LANES / 2 + i];
+        blocks[r] = g + __builtin_convertvector(*(const vs_u32h_unaligned *)(idx + r * VS_LANES / 2), vs_u64v);
     vs_counters_wide(blocks, tag, stream, c);
 }
 
