@@ -33,10 +33,19 @@ static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w
 #define VS_SCALAR_REDRAWS 2
 
 /* Philox words of redraw `tag` of the elements g_first + idx[k] (block index = element) into
- * w[j][k], k < nb, one block at a time: for the few redraws left after whole lane groups. */
-static inline void vs_redraw_words(const vs_request *r, uint64_t g_first, const int *idx, int nb,
-                                   uint32_t tag, uint32_t w[4][VS_SCALAR_REDRAWS])
+ * w[j][k], k < nb <= 16; returns the lanes filled: a whole group of 16 in registers (idx
+ * holds 16 entries), or only the nb blocks if they are a few left over. */
+static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const int *idx, int nb,
+                                  uint32_t tag, uint32_t w[4][16])
 {
+    if (nb > VS_SCALAR_REDRAWS) {
+        vs_u64v c[VS_WIDE][4];
+        vs_u32v words[VS_REGS][4];
+        vs_counters_at(g_first, idx, tag, r->stream, c);
+        vs_philox16(c, r->seed, words);
+        vs_store16(words, 0, w[0], w[1], w[2], w[3]);
+        return 16;
+    }
     const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
     for (int k = 0; k < nb; k++) {
         uint32_t c[4];
@@ -44,33 +53,76 @@ static inline void vs_redraw_words(const vs_request *r, uint64_t g_first, const 
         vs_philox4x32_10(c, key, c);
         for (int j = 0; j < 4; j++) w[j][k] = c[j];
     }
+    return nb;
 }
 
-/* -2 ln(x / 2**nbits) for an integer x of the radius (vs_log_reduce, vs_log_series). */
-static inline double vs_minus2_log(double x, int nbits, int nterms)
+#define VS_BATCH 64                   /* radii per pass of vs_minus2_log: temporaries stay in L1 */
+
+/* y[i] <- -2 ln(y[i] / 2**nbits), i < n, for the integers y[i] of the radius: per batch, the
+ * reduction and the series run as separate passes (see vs_log_reduce). */
+static inline void vs_minus2_log(double *y, int n, int nbits, int nterms)
 {
-    double s, e;
-    vs_log_reduce(x, nbits, &s, &e);
-    return -2.0 * vs_log_series(s, e, nterms);
+    for (int b = 0; b < n; b += VS_BATCH) {
+        const int m = n - b < VS_BATCH ? n - b : VS_BATCH;
+        double s[VS_BATCH], e[VS_BATCH];
+        for (int i = 0; i < m; i++) vs_log_reduce(y[b + i], nbits, &s[i], &e[i]);
+        for (int i = 0; i < m; i++) y[b + i] = -2.0 * vs_log_series(s[i], e[i], nterms);
+    }
 }
 
-/* The cosine branches of n <= VS_SCALAR_REDRAWS pairs, all a redraw takes. */
+/* Squared radii -2 ln u of the float32 pairs' first words w1[i] into r2[i]. */
+static inline void vs_radius2_f32(const uint32_t *w1, int n, double *r2)
+{
+    for (int i = 0; i < n; i++) r2[i] = vs_radius_x_f32(w1[i]);
+    vs_minus2_log(r2, n, 32, VS_RADIUS_TERMS_F32);
+}
+
+/* Squared radii of the float64 pairs' first words W1 = lo[i] | hi[i] << 32 into r2[i]. */
+static inline void vs_radius2_f64(const uint32_t *lo, const uint32_t *hi, int n, double *r2)
+{
+    for (int i = 0; i < n; i++) r2[i] = vs_radius_x_f64(lo[i], hi[i]);
+    vs_minus2_log(r2, n, 53, VS_RADIUS_TERMS_F64);
+}
+
+/* Normal pairs (zc[i], zs[i]), i < 16, from squared radii r2[i] and angle words w2[i]: scaled
+ * to mean and stddev unless truncation comes first. */
+static inline void vs_pairs_f32(const vs_request *r, const double *r2, const uint32_t *w2,
+                                float *zc, float *zs)
+{
+    const int scale = r->dist == VS_NORMAL;
+    const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
+    for (int i = 0; i < 16; i++) {
+        float radius = (float)__builtin_sqrt(r2[i]), c, s;
+        vs_sincos_f32(w2[i], &c, &s);
+        c = radius * c;
+        s = radius * s;
+        zc[i] = scale ? mean + stddev * c : c;
+        zs[i] = scale ? mean + stddev * s : s;
+    }
+}
+
+/* The cosine branches of n <= 16 pairs, all a redraw takes (the sine's polynomial is
+ * dropped). */
 static inline void vs_cos_normals_f32(const uint32_t *w1, const uint32_t *w2, int n, float *z)
 {
+    double r2[16];
+    vs_radius2_f32(w1, n, r2);
     for (int k = 0; k < n; k++) {
         float c, s;
         vs_sincos_f32(w2[k], &c, &s);
-        z[k] = (float)__builtin_sqrt(vs_minus2_log(vs_radius_x_f32(w1[k]), 32, VS_RADIUS_TERMS_F32)) * c;
+        z[k] = (float)__builtin_sqrt(r2[k]) * c;
     }
 }
 
 static inline void vs_cos_normals_f64(const uint32_t *a0, const uint32_t *a1, const uint32_t *b0,
                                       const uint32_t *b1, int n, double *z)
 {
+    double r2[16];
+    vs_radius2_f64(a0, a1, n, r2);
     for (int k = 0; k < n; k++) {
         double c, s;
         vs_sincos_f64(b0[k], b1[k], &c, &s);
-        z[k] = __builtin_sqrt(vs_minus2_log(vs_radius_x_f64(a0[k], a1[k]), 53, VS_RADIUS_TERMS_F64)) * c;
+        z[k] = __builtin_sqrt(r2[k]) * c;
     }
 }
 
@@ -181,55 +233,16 @@ static inline int vs_outside_all_f64(const double *z, int n, int *idx)
 /* Redraw `tag` of the elements g_first + idx[k], k < m, into z, a lane group at a time (idx
  * holds m rounded up to 16 entries); the still-rejected positions go to next (a separate
  * array: in place, each store would alias the next load).  Returns their count. */
-/* The cosine branches of redraw `tag` of the 16 elements g_first + idx[i] into z, kept in
- * registers from the rounds on (the sines, unused, are compiled away). */
-static inline void vs_redraw_group_f32(const vs_request *r, uint64_t g_first, const int *idx,
-                                       uint32_t tag, float z[16])
-{
-    vs_u64v c[VS_WIDE][4];
-    vs_u32v w[VS_REGS][4], first[VS_REGS];
-    vs_f32v radius[VS_REGS];
-    vs_counters_at(g_first, idx, tag, r->stream, c);
-    vs_philox16(c, r->seed, w);
-    for (int k = 0; k < VS_REGS; k++) first[k] = w[k][0];
-    vs_radius_f32v(first, VS_REGS, radius);
-    for (int k = 0; k < VS_REGS; k++) {
-        vs_f32v cos, sin;
-        vs_sincos_f32v(w[k][1], &cos, &sin);
-        *(vs_f32v_unaligned *)(z + VS_LANES * k) = radius[k] * cos;
-    }
-}
-
-static inline void vs_redraw_group_f64(const vs_request *r, uint64_t g_first, const int *idx,
-                                       uint32_t tag, double z[16])
-{
-    vs_u64v c[VS_WIDE][4], first[VS_WIDE];
-    vs_f64v radius[VS_WIDE];
-    vs_counters_at(g_first, idx, tag, r->stream, c);
-    vs_philox_batched(c, VS_WIDE, r->seed);
-    for (int k = 0; k < VS_WIDE; k++) first[k] = (c[k][0] & VS_LO32) | c[k][1] << 32;
-    vs_radius_f64v(first, VS_WIDE, radius);
-    for (int k = 0; k < VS_WIDE; k++) {
-        vs_f64v cos, sin;
-        vs_sincos_f64v((c[k][2] & VS_LO32) | c[k][3] << 32, &cos, &sin);
-        *(vs_f64v_unaligned *)(z + VS_LANES / 2 * k) = radius[k] * cos;
-    }
-}
-
 static inline int vs_redraw_f32(const vs_request *r, uint64_t g_first, uint32_t tag,
                                 const int *idx, int m, int *next, float *z)
 {
     int still = 0;
     for (int base = 0; base < m; base += 16) {
         const int nb = m - base < 16 ? m - base : 16;
+        uint32_t w[4][16];
         float zc[16];
-        if (nb > VS_SCALAR_REDRAWS) {
-            vs_redraw_group_f32(r, g_first, idx + base, tag, zc);
-        } else {
-            uint32_t w[4][VS_SCALAR_REDRAWS];
-            vs_redraw_words(r, g_first, idx + base, nb, tag, w);
-            vs_cos_normals_f32(w[0], w[1], nb, zc);
-        }
+        const int lanes = vs_redraw_words(r, g_first, idx + base, nb, tag, w);
+        vs_cos_normals_f32(w[0], w[1], lanes, zc);
         for (int k = 0; k < nb; k++) {
             z[idx[base + k]] = zc[k];
             next[still] = idx[base + k];
@@ -245,14 +258,10 @@ static inline int vs_redraw_f64(const vs_request *r, uint64_t g_first, uint32_t 
     int still = 0;
     for (int base = 0; base < m; base += 16) {
         const int nb = m - base < 16 ? m - base : 16;
+        uint32_t w[4][16];
         double zc[16];
-        if (nb > VS_SCALAR_REDRAWS) {
-            vs_redraw_group_f64(r, g_first, idx + base, tag, zc);
-        } else {
-            uint32_t w[4][VS_SCALAR_REDRAWS];
-            vs_redraw_words(r, g_first, idx + base, nb, tag, w);
-            vs_cos_normals_f64(w[0], w[1], w[2], w[3], nb, zc);
-        }
+        const int lanes = vs_redraw_words(r, g_first, idx + base, nb, tag, w);
+        vs_cos_normals_f64(w[0], w[1], w[2], w[3], lanes, zc);
         for (int k = 0; k < nb; k++) {
             z[idx[base + k]] = zc[k];
             next[still] = idx[base + k];
@@ -316,31 +325,6 @@ static inline void vs_uniform_groups_f32(const vs_request *r, uint64_t G, int n,
                     vs_clamp_f32v(a + vs_unit_f32v(w[g][k][j]) * range, lo, hi);
 }
 
-/* Normal float32 of n groups from G into y: Box-Muller on the pairs (word 0, word 1) and
- * (word 2, word 3), cosines in rows 0 and 2, sines in rows 1 and 3; scaled to mean and
- * stddev here unless truncation comes first. */
-static inline void vs_normal_groups_f32(const vs_request *r, uint64_t G, int n, void *out)
-{
-    float *y = out;
-    const int scale = r->dist == VS_NORMAL;
-    const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
-    vs_u32v w[VS_IN_FLIGHT][VS_REGS][4], first[2 * VS_IN_FLIGHT * VS_REGS];
-    vs_f32v radius[2 * VS_IN_FLIGHT * VS_REGS];
-    vs_philox_flight(r->seed, r->stream, 16 * G, n, w);
-    for (int i = 0; i < 2 * n * VS_REGS; i++) first[i] = w[i / (2 * VS_REGS)][i / 2 % VS_REGS][2 * (i % 2)];
-    vs_radius_f32v(first, 2 * n * VS_REGS, radius);
-    for (int i = 0; i < 2 * n * VS_REGS; i++) {
-        const int g = i / (2 * VS_REGS), k = i / 2 % VS_REGS, pair = i % 2;
-        vs_f32v z[2];
-        vs_sincos_f32v(w[g][k][2 * pair + 1], &z[0], &z[1]);
-        for (int h = 0; h < 2; h++) {
-            z[h] = radius[i] * z[h];
-            if (scale) z[h] = mean + stddev * z[h];
-            *(vs_f32v_unaligned *)(y + 64 * g + 32 * pair + 16 * h + VS_LANES * k) = z[h];
-        }
-    }
-}
-
 typedef void vs_groups_fn(const vs_request *r, uint64_t G, int n, void *y);
 
 /* fn over groups G0 .. G0+ngroups-1 of `size`-byte elements, VS_IN_FLIGHT at a time (their
@@ -354,16 +338,28 @@ vs_each_flight(const vs_request *r, uint64_t G0, int ngroups, void *y, int size,
     for (; k < ngroups; k++) fn(r, G0 + (uint64_t)k, 1, out + size * k);
 }
 
-/* Groups G0 .. G0+ngroups-1 of the 32-bit family into buf. */
+/* Groups G0 .. G0+ngroups-1 of the 32-bit family into buf.  Normals take the radius over
+ * whole word arrays in batched passes (measured faster than in registers: there the
+ * division's and the square root's latencies stall the rounds). */
 static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, void *buf)
 {
     float tmp[VS_CHUNK];
     float *y = r->dtype == VS_F32 ? (float *)buf : tmp;    /* float16 rounds at the end */
-    const int n = 64 * ngroups;
+    const int n = 64 * ngroups, nb = 16 * ngroups;
     if (r->dist == VS_UNIFORM) {
         vs_each_flight(r, G0, ngroups, y, 64 * sizeof(float), vs_uniform_groups_f32);
     } else {
-        vs_each_flight(r, G0, ngroups, y, 64 * sizeof(float), vs_normal_groups_f32);
+        uint32_t w[4][VS_CHUNK];
+        double r2[2][VS_CHUNK / 4];
+        vs_blocks(r, 16 * G0, nb, w);
+        vs_radius2_f32(w[0], nb, r2[0]);
+        vs_radius2_f32(w[2], nb, r2[1]);
+        for (int k = 0; k < ngroups; k++) {
+            float *yk = y + 64 * k;
+            const int o = 16 * k;
+            vs_pairs_f32(r, r2[0] + o, w[1] + o, yk, yk + 16);
+            vs_pairs_f32(r, r2[1] + o, w[3] + o, yk + 32, yk + 48);
+        }
         if (r->dist == VS_TRUNCATED_NORMAL) {
             vs_truncate_f32(r, 64 * G0, n, y);
             const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;

@@ -1,12 +1,13 @@
-/* The transforms of transforms.h on registers of lanes (GCC/Clang vector extensions
- * of the unit's register width, as philox.h): the same operations in the same order, so the
- * same bits, with a group's Philox words kept in registers from the rounds to the store.
- * Selections are bit masks (C has no ?: on vectors); a true vector compare is all ones. */
+/* Transforms of transforms.h on registers of lanes (GCC/Clang vector extensions of the
+ * unit's register width, as philox.h): the float32 uniform and the float64 normal, whose
+ * values go from the Philox rounds to their place without leaving registers (measured
+ * faster there; float32 normals are faster over arrays, see vs_chunk32).  The same
+ * operations in the same order give the same bits.  Selections are bit masks (C has no ?:
+ * on vectors); a true vector compare is all ones. */
 #ifndef VS_LANES_H
 #define VS_LANES_H
 
 #include <stdint.h>
-#include <string.h>
 
 #include "philox.h"
 #include "transforms.h"
@@ -17,10 +18,6 @@ typedef float vs_f32v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), ali
 typedef int64_t vs_i64v __attribute__((vector_size(VS_VECTOR_BYTES)));
 typedef double vs_f64v __attribute__((vector_size(VS_VECTOR_BYTES)));
 typedef double vs_f64v_unaligned __attribute__((vector_size(VS_VECTOR_BYTES), aligned(8)));
-/* Half a register of 32-bit lanes: as many as a register of float64 holds. */
-typedef int32_t vs_i32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
-typedef uint32_t vs_u32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
-typedef float vs_f32h __attribute__((vector_size(VS_VECTOR_BYTES / 2)));
 
 static inline vs_f32v vs_pick_f32v(vs_i32v mask, vs_f32v a, vs_f32v b)
 {
@@ -54,36 +51,6 @@ static inline vs_f64v vs_sqrt_f64v(vs_f64v x)
 #endif
 }
 
-/* The low and high halves of a register, and back: in registers where the ISA has the
- * instructions (through memory, a whole-register load of two half stores stalls). */
-static inline void vs_split_i32v(vs_i32v v, vs_i32h *lo, vs_i32h *hi)
-{
-#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
-    *lo = (vs_i32h)_mm512_castsi512_si256((__m512i)v);
-    *hi = (vs_i32h)_mm512_extracti64x4_epi64((__m512i)v, 1);
-#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
-    *lo = (vs_i32h)_mm256_castsi256_si128((__m256i)v);
-    *hi = (vs_i32h)_mm256_extracti128_si256((__m256i)v, 1);
-#else
-    memcpy(lo, &v, sizeof *lo);
-    memcpy(hi, (const char *)&v + sizeof *lo, sizeof *hi);
-#endif
-}
-
-static inline vs_f32v vs_join_f32h(vs_f32h lo, vs_f32h hi)
-{
-#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
-    return (vs_f32v)_mm512_insertf64x4(_mm512_castpd256_pd512((__m256d)lo), (__m256d)hi, 1);
-#elif VS_VECTOR_BYTES == 32 && defined(__AVX2__)
-    return (vs_f32v)_mm256_insertf128_ps(_mm256_castps128_ps256((__m128)lo), (__m128)hi, 1);
-#else
-    vs_f32v v;
-    memcpy(&v, &lo, sizeof lo);
-    memcpy((char *)&v + sizeof lo, &hi, sizeof hi);
-    return v;
-#endif
-}
-
 /* ------------------------------------------------------------------ uniform (vs_unit_f32) */
 
 static inline vs_f32v vs_unit_f32v(vs_u32v w)
@@ -97,12 +64,12 @@ static inline vs_f32v vs_clamp_f32v(vs_f32v v, vs_f32v lo, vs_f32v hi)
     return vs_pick_f32v(v > hi, hi, v);
 }
 
-/* ------------------------------------------------------------------ radius (vs_radius2_f32) */
+/* ------------------------------------------------------------------ float64 normal */
 
 /* x[h] <- -2 ln(x[h] / 2**nbits), h < n (a constant where this is inlined), for the integers
  * x[h] of the radius (vs_log_reduce, vs_log_series): each step runs on every register in
  * turn, so that the division's long latency overlaps across registers. */
-#define VS_LOG_MAX (4 * VS_IN_FLIGHT * VS_REGS)      /* float64 registers of a flight's radii */
+#define VS_LOG_MAX (VS_IN_FLIGHT * VS_WIDE)           /* a flight's registers of radii */
 static inline __attribute__((always_inline)) void
 vs_minus2_log_v(vs_f64v *x, int n, int nbits, int nterms)
 {
@@ -130,26 +97,6 @@ vs_minus2_log_v(vs_f64v *x, int n, int nbits, int nterms)
     }
 }
 
-/* The radii sqrt(-2 ln u), u = (w + 1) / 2**32, of the words of n registers, each rounded
- * once to float32 (vs_radius_x_f32, vs_radius2_f32). */
-static inline __attribute__((always_inline)) void
-vs_radius_f32v(const vs_u32v *w, int n, vs_f32v *radius)
-{
-    vs_f64v x[VS_LOG_MAX];
-#pragma GCC unroll 16
-    for (int i = 0; i < n; i++) {
-        vs_i32h lo, hi;
-        vs_split_i32v((vs_i32v)w[i], &lo, &hi);
-        x[2 * i] = __builtin_convertvector((vs_u32h)lo, vs_f64v) + 1.0;       /* exact */
-        x[2 * i + 1] = __builtin_convertvector((vs_u32h)hi, vs_f64v) + 1.0;
-    }
-    vs_minus2_log_v(x, 2 * n, 32, VS_RADIUS_TERMS_F32);
-#pragma GCC unroll 16
-    for (int i = 0; i < n; i++)
-        radius[i] = vs_join_f32h(__builtin_convertvector(vs_sqrt_f64v(x[2 * i]), vs_f32h),
-                                 __builtin_convertvector(vs_sqrt_f64v(x[2 * i + 1]), vs_f32h));
-}
-
 /* Exact float64 of integers below 2**53 (AVX-512DQ converts them in one instruction). */
 static inline vs_f64v vs_f64v_from_u53(vs_u64v v)
 {
@@ -170,24 +117,6 @@ vs_radius_f64v(const vs_u64v *W, int n, vs_f64v *radius)
     vs_minus2_log_v(radius, n, 53, VS_RADIUS_TERMS_F64);
 #pragma GCC unroll 16
     for (int i = 0; i < n; i++) radius[i] = vs_sqrt_f64v(radius[i]);
-}
-
-/* ------------------------------------------------------------------ angle (vs_sincos_f32) */
-
-static inline void vs_sincos_f32v(vs_u32v w2, vs_f32v *c, vs_f32v *s)
-{
-    const vs_u32v q = w2 >> 30;
-    vs_i32v r = (vs_i32v)(w2 >> 8 & 0x3FFFFFu);
-    const vs_i32v swap = r >= (1 << 21);
-    r = (swap & ((1 << 22) - r)) | (~swap & r);
-    const vs_f32v x = __builtin_convertvector(r, vs_f32v) * 0x1p-24f, y = x * x;
-    const vs_f32v s0 = x * (((-75.39395f * y + 81.59236f) * y + -41.341663f) * y + 6.2831855f);
-    const vs_f32v c0 = (((59.203003f * y + -85.44231f) * y + 64.93931f) * y + -19.739208f) * y + 1.0f;
-    const vs_f32v sp = vs_pick_f32v(swap, c0, s0), cp = vs_pick_f32v(swap, s0, c0);
-    /* quadrant q: odd swaps cosine and sine; cosine negative for q = 1, 2, sine for 2, 3 */
-    const vs_i32v odd = (vs_i32v)-(q & 1u);
-    *c = (vs_f32v)((vs_u32v)vs_pick_f32v(odd, sp, cp) ^ (q ^ q >> 1) << 31);
-    *s = (vs_f32v)((vs_u32v)vs_pick_f32v(odd, cp, sp) ^ q >> 1 << 31);
 }
 
 /* vs_sincos_f64 of a register of 64-bit words W2. */
