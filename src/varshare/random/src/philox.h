@@ -138,9 +138,9 @@ static inline void vs_counters_wide(const vs_u64v b[VS_WIDE], uint32_t tag, uint
 /* The tag-0 counters of blocks b .. b+15. */
 static inline void vs_counters16(uint64_t b, uint64_t stream, vs_u64v c[VS_WIDE][4])
 {
-    vs_u64v blocks[VS_WIDE];
-    for (int r = 0; r < VS_WIDE; r++)
-        for (int i = 0; i < VS_LANES / 2; i++) blocks[r][i] = b + (uint64_t)(r * VS_LANES / 2 + i);
+    vs_u64v iota = {0}, blocks[VS_WIDE];
+    for (int i = 0; i < VS_LANES / 2; i++) iota[i] = (uint64_t)i;
+    for (int r = 0; r < VS_WIDE; r++) blocks[r] = b + (uint64_t)(r * VS_LANES / 2) + iota;
     vs_counters_wide(blocks, 0, stream, c);
 }
 
