@@ -327,14 +327,15 @@ static inline void vs_uniform_groups_f32(const vs_request *r, uint64_t G, int n,
 
 typedef void vs_groups_fn(const vs_request *r, uint64_t G, int n, void *y);
 
-/* fn over groups G0 .. G0+ngroups-1 of `size`-byte elements, VS_IN_FLIGHT at a time (their
+/* fn over groups G0 .. G0+ngroups-1 of `size`-byte elements, `flight` at a time (their
  * rounds interleave). */
 static inline __attribute__((always_inline)) void
-vs_each_flight(const vs_request *r, uint64_t G0, int ngroups, void *y, int size, vs_groups_fn *fn)
+vs_each_flight(const vs_request *r, uint64_t G0, int ngroups, void *y, int size, int flight,
+               vs_groups_fn *fn)
 {
     char *out = y;
     int k = 0;
-    for (; k + VS_IN_FLIGHT <= ngroups; k += VS_IN_FLIGHT) fn(r, G0 + (uint64_t)k, VS_IN_FLIGHT, out + size * k);
+    for (; k + flight <= ngroups; k += flight) fn(r, G0 + (uint64_t)k, flight, out + size * k);
     for (; k < ngroups; k++) fn(r, G0 + (uint64_t)k, 1, out + size * k);
 }
 
@@ -347,7 +348,7 @@ static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, voi
     float *y = r->dtype == VS_F32 ? (float *)buf : tmp;    /* float16 rounds at the end */
     const int n = 64 * ngroups, nb = 16 * ngroups;
     if (r->dist == VS_UNIFORM) {
-        vs_each_flight(r, G0, ngroups, y, 64 * sizeof(float), vs_uniform_groups_f32);
+        vs_each_flight(r, G0, ngroups, y, 64 * sizeof(float), VS_IN_FLIGHT, vs_uniform_groups_f32);
     } else {
         uint32_t w[4][VS_CHUNK];
         double r2[2][VS_CHUNK / 4];
@@ -379,8 +380,8 @@ static inline void vs_normal_groups_f64(const vs_request *r, uint64_t G, int n, 
     double *y = out;
     const int scale = r->dist == VS_NORMAL;
     const double mean = r->p.normal.mean, stddev = r->p.normal.stddev;
-    vs_u64v c[VS_IN_FLIGHT * VS_WIDE][4], first[VS_IN_FLIGHT * VS_WIDE];
-    vs_f64v radius[VS_IN_FLIGHT * VS_WIDE];
+    vs_u64v c[VS_WIDE_FLIGHT * VS_WIDE][4], first[VS_WIDE_FLIGHT * VS_WIDE];
+    vs_f64v radius[VS_WIDE_FLIGHT * VS_WIDE];
     vs_philox_wide(r->seed, r->stream, 16 * G, n, c);
     for (int i = 0; i < n * VS_WIDE; i++) first[i] = (c[i][0] & VS_LO32) | c[i][1] << 32;
     vs_radius_f64v(first, n * VS_WIDE, radius);
@@ -408,7 +409,7 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
     const int n = 32 * ngroups;
     double *y = buf;
     if (r->dtype == VS_F64 && r->dist != VS_UNIFORM) {
-        vs_each_flight(r, G0, ngroups, y, 32 * sizeof(double), vs_normal_groups_f64);
+        vs_each_flight(r, G0, ngroups, y, 32 * sizeof(double), VS_WIDE_FLIGHT, vs_normal_groups_f64);
         if (r->dist == VS_TRUNCATED_NORMAL) {
             vs_truncate_f64(r, 32 * G0, n, y);
             for (int i = 0; i < n; i++) y[i] = r->p.normal.mean + r->p.normal.stddev * y[i];

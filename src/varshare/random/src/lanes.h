@@ -69,7 +69,7 @@ static inline vs_f32v vs_clamp_f32v(vs_f32v v, vs_f32v lo, vs_f32v hi)
 /* x[h] <- -2 ln(x[h] / 2**nbits), h < n (a constant where this is inlined), for the integers
  * x[h] of the radius (vs_log_reduce, vs_log_series): each step runs on every register in
  * turn, so that the division's long latency overlaps across registers. */
-#define VS_LOG_MAX (VS_IN_FLIGHT * VS_WIDE)           /* a flight's registers of radii */
+#define VS_LOG_MAX (VS_WIDE_FLIGHT * VS_WIDE)         /* a flight's registers of radii */
 static inline __attribute__((always_inline)) void
 vs_minus2_log_v(vs_f64v *x, int n, int nbits, int nterms)
 {
