@@ -1,9 +1,10 @@
 /* Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as
  * 1, 2, 3", SC'11), header-only.  Checked against the Random123 known-answer vectors.
  *
- * The round is written once per lane width: for one block (vs_philox_round) and for a
- * register of blocks (vs_philox_round_v), in GCC/Clang vector extensions of the register
- * width of the unit's instruction set, so one source serves every ISA. */
+ * The round is written for one block (vs_philox_round) and for a register of blocks, in
+ * GCC/Clang vector extensions of the register width of the unit's instruction set, so one
+ * source serves every ISA: on 64-bit lanes (vs_philox_round_v), and for AVX2's 16
+ * registers also on 32-bit lanes (vs_philox_round_packed), which need half the registers. */
 #ifndef VS_PHILOX_H
 #define VS_PHILOX_H
 
