@@ -305,11 +305,10 @@ static VS_NOINLINE void vs_truncate_f64(const vs_request *r, uint64_t g_first, i
     for (int k = 0; k < m; k++) z[idx[k]] = 0.0;
 }
 
-/* The 32-bit family's element 16j + i of group k is word j of block 16k + i: a register of
- * word j holds a row of the group's elements, so the values go from the Philox rounds to
- * their place without leaving registers. */
-
-/* Uniform float32 of n groups from G into y: a + unit * range, clamped to [lo, hi]. */
+/* Uniform float32 of n groups from G into y: a + unit * range, clamped to [lo, hi].  The
+ * 32-bit family's element 16j + i of group k is word j of block 16k + i, so a register of
+ * word j holds a row of the group's elements: the values go from the Philox rounds to their
+ * place without leaving registers. */
 static inline void vs_uniform_groups_f32(const vs_request *r, uint64_t G, int n, void *out)
 {
     float *y = out;

@@ -136,13 +136,18 @@ static inline void vs_counters_wide(const vs_u64v b[VS_WIDE], uint32_t tag, uint
     }
 }
 
-/* The tag-0 counters of blocks b .. b+15. */
-static inline void vs_counters16(uint64_t b, uint64_t stream, vs_u64v c[VS_WIDE][4])
+/* The tag-0 counters of `groups` groups of consecutive blocks from b, VS_WIDE registers a
+ * group. */
+static inline void vs_counters_tag0(uint64_t b, int groups, uint64_t stream, vs_u64v (*c)[4])
 {
-    vs_u64v iota = {0}, blocks[VS_WIDE];
+    vs_u64v iota = {0};
     for (int i = 0; i < VS_LANES / 2; i++) iota[i] = (uint64_t)i;
-    for (int r = 0; r < VS_WIDE; r++) blocks[r] = b + (uint64_t)(r * VS_LANES / 2) + iota;
-    vs_counters_wide(blocks, 0, stream, c);
+    for (int g = 0; g < groups; g++) {
+        vs_u64v blocks[VS_WIDE];
+        for (int r = 0; r < VS_WIDE; r++)
+            blocks[r] = b + (uint64_t)((g * VS_WIDE + r) * VS_LANES / 2) + iota;
+        vs_counters_wide(blocks, 0, stream, c + g * VS_WIDE);
+    }
 }
 
 /* The counters of redraw `tag` of the blocks g + idx[i], i < 16 (0 <= idx[i] < 2**31). */
@@ -250,8 +255,9 @@ static inline void vs_philox_round_packed(vs_u32v c[4], uint32_t k0, uint32_t k1
     c[3] = lo[0];
 }
 
-/* The tag-0 words of `groups` groups of blocks from b in w[g], counters built in registers
- * (a wrap of the low word carries into the high one lane by lane); rounds interleaved. */
+/* The tag-0 words of `groups` groups of blocks from b in c (VS_REGS registers a group),
+ * counters built in registers (a wrap of the low word carries into the high one lane by
+ * lane); the groups' rounds interleave. */
 static inline void vs_philox_flight_packed(uint64_t seed, uint64_t stream, uint64_t b, int groups,
                                            vs_u32v (*c)[4])
 {
@@ -283,8 +289,7 @@ static inline void vs_philox16(vs_u64v c[VS_WIDE][4], uint64_t seed, vs_u32v w[V
 static inline void vs_philox_wide(uint64_t seed, uint64_t stream, uint64_t b, int groups,
                                   vs_u64v c[][4])
 {
-    for (int g = 0; g < groups; g++)
-        vs_counters16(b + (uint64_t)(g * VS_PHILOX_LANES), stream, c + g * VS_WIDE);
+    vs_counters_tag0(b, groups, stream, c);
     vs_philox_batched(c, groups * VS_WIDE, seed);
 }
 
@@ -296,8 +301,7 @@ static inline void vs_philox_flight(uint64_t seed, uint64_t stream, uint64_t b, 
     vs_philox_flight_packed(seed, stream, b, groups, w[0]);
 #else
     vs_u64v c[VS_IN_FLIGHT * VS_WIDE][4];
-    for (int g = 0; g < groups; g++)
-        vs_counters16(b + (uint64_t)(g * VS_PHILOX_LANES), stream, c + g * VS_WIDE);
+    vs_counters_tag0(b, groups, stream, c);
     vs_philox_packed(c, groups * VS_WIDE, seed, w[0]);
 #endif
 }
