@@ -32,28 +32,29 @@ static inline void vs_blocks(const vs_request *r, uint64_t b0, int n, uint32_t w
  * than a padded group of 16 (its Philox and Box-Muller latency), as measured. */
 #define VS_SCALAR_REDRAWS 2
 
-/* Philox words of redraw `tag` of the elements g_first + idx[k] (block index = element) into
- * w[j][k], k < nb <= 16; returns the lanes filled: a whole group of 16 in registers (idx
- * holds 16 entries), or only the nb blocks if they are a few left over. */
-static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const int *idx, int nb,
-                                  uint32_t tag, uint32_t w[4][16])
+/* Philox words of redraw `tag` of the elements g_first + idx[k], k < m (block index =
+ * element) into w[j][k]: whole lane groups of 16 (idx holds m rounded up to 16 entries), then
+ * the few blocks left over one by one.  Returns the lanes filled.  All of an attempt's
+ * blocks come first, so that the Box-Muller passes over them run as wide as the main ones. */
+static inline int vs_redraw_words(const vs_request *r, uint64_t g_first, const int *idx, int m,
+                                  uint32_t tag, uint32_t w[4][VS_CHUNK])
 {
-    if (nb > VS_SCALAR_REDRAWS) {
+    int base = 0;
+    for (; m - base > VS_SCALAR_REDRAWS; base += 16) {
         vs_u64v c[VS_WIDE][4];
         vs_u32v words[VS_REGS][4];
-        vs_counters_at(g_first, idx, tag, r->stream, c);
+        vs_counters_at(g_first, idx + base, tag, r->stream, c);
         vs_philox16(c, r->seed, words);
-        vs_store16(words, 0, w[0], w[1], w[2], w[3]);
-        return 16;
+        vs_store16(words, base, w[0], w[1], w[2], w[3]);
     }
     const uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
-    for (int k = 0; k < nb; k++) {
+    for (; base < m; base++) {
         uint32_t c[4];
-        vs_counter(g_first + (uint64_t)idx[k], tag, r->stream, c);
+        vs_counter(g_first + (uint64_t)idx[base], tag, r->stream, c);
         vs_philox4x32_10(c, key, c);
-        for (int j = 0; j < 4; j++) w[j][k] = c[j];
+        for (int j = 0; j < 4; j++) w[j][base] = c[j];
     }
-    return nb;
+    return base;
 }
 
 #define VS_BATCH 64                   /* radii per pass of vs_minus2_log: temporaries stay in L1 */
@@ -101,11 +102,11 @@ static inline void vs_pairs_f32(const vs_request *r, const double *r2, const uin
     }
 }
 
-/* The cosine branches of n <= 16 pairs, all a redraw takes (the sine's polynomial is
+/* The cosine branches of n <= VS_CHUNK pairs, all a redraw takes (the sine's polynomial is
  * dropped). */
 static inline void vs_cos_normals_f32(const uint32_t *w1, const uint32_t *w2, int n, float *z)
 {
-    double r2[16];
+    double r2[VS_CHUNK];
     vs_radius2_f32(w1, n, r2);
     for (int k = 0; k < n; k++) {
         float c, s;
@@ -117,7 +118,7 @@ static inline void vs_cos_normals_f32(const uint32_t *w1, const uint32_t *w2, in
 static inline void vs_cos_normals_f64(const uint32_t *a0, const uint32_t *a1, const uint32_t *b0,
                                       const uint32_t *b1, int n, double *z)
 {
-    double r2[16];
+    double r2[VS_CHUNK];
     vs_radius2_f64(a0, a1, n, r2);
     for (int k = 0; k < n; k++) {
         double c, s;
@@ -179,22 +180,27 @@ static inline void vs_outside_rows_f32(const float *z, int j0, int j1, uint32_t 
 }
 
 /* Positions of |z[i]| > 2, i < n (a multiple of 16, at most 1024), into idx (in any order:
- * a redraw depends on its element's index alone); returns their count.  AVX-512 compares a
- * row of 16 into a mask register and compresses the row's positions into place (writing a
- * whole row: the buffers' slack); elsewhere flags are gathered 32 bits wide (float32's own
+ * a redraw depends on its element's index alone); returns their count.  z is scaled to
+ * mean + stddev * z on the way (in the same pass, where the ISA allows).  AVX-512 compares
+ * a row of 16 into a mask register and compresses the row's positions into place (writing
+ * a whole row: the buffers' slack); elsewhere flags are gathered 32 bits wide (float32's own
  * width), in two halves, and read out by vs_set_bits. */
-static inline int vs_outside_all_f32(const float *z, int n, int *idx)
+static inline int vs_outside_all_f32(float *z, int n, float mean, float stddev, int *idx)
 {
 #if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
     const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512i magnitude = _mm512_set1_epi32(0x7FFFFFFF), two = _mm512_set1_epi32(0x40000000);
+    const __m512 mean_v = _mm512_set1_ps(mean), stddev_v = _mm512_set1_ps(stddev);
     int m = 0;
     for (int i = 0; i < n; i += 16) {
-        __m512i bits = _mm512_and_si512(_mm512_loadu_si512(z + i), magnitude);
-        __mmask16 outside = _mm512_cmpgt_epi32_mask(bits, two);
-        __m512i where = _mm512_add_epi32(lanes, _mm512_set1_epi32(i));
-        _mm512_storeu_si512(idx + m, _mm512_maskz_compress_epi32(outside, where));
+        const __m512 row = _mm512_loadu_ps(z + i);
+        __mmask16 outside = _mm512_cmpgt_epi32_mask(
+            _mm512_and_si512(_mm512_castps_si512(row), magnitude), two);
+        __m512i where = _mm512_maskz_compress_epi32(
+            outside, _mm512_add_epi32(lanes, _mm512_set1_epi32(i)));
+        _mm512_storeu_si512(idx + m, where);
         m += __builtin_popcount(outside);
+        _mm512_storeu_ps(z + i, _mm512_add_ps(mean_v, _mm512_mul_ps(stddev_v, row)));
     }
     return m;
 #else
@@ -203,70 +209,71 @@ static inline int vs_outside_all_f32(const float *z, int n, int *idx)
     vs_outside_rows_f32(z, 0, n < 512 ? n / 16 : 32, lo);
     vs_outside_rows_f32(z, 32, n > 512 ? n / 16 : 32, hi);
     for (int t = 0; t < 16; t++) mask[t] = lo[t] | (uint64_t)hi[t] << 32;
+    for (int i = 0; i < n; i++) z[i] = mean + stddev * z[i];
     return vs_set_bits(mask, idx);
 #endif
 }
 
-static inline int vs_outside_all_f64(const double *z, int n, int *idx)
+static inline int vs_outside_all_f64(double *z, int n, double mean, double stddev, int *idx)
 {
 #if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m512i magnitude = _mm512_set1_epi64(0x7FFFFFFFFFFFFFFFll);
     const __m512i two = _mm512_set1_epi64(0x4000000000000000ll);
+    const __m512d mean_v = _mm512_set1_pd(mean), stddev_v = _mm512_set1_pd(stddev);
     int m = 0;
     for (int i = 0; i < n; i += 8) {
-        __m512i bits = _mm512_and_si512(_mm512_loadu_si512(z + i), magnitude);
-        __mmask8 outside = _mm512_cmpgt_epi64_mask(bits, two);
+        const __m512d row = _mm512_loadu_pd(z + i);
+        __mmask8 outside = _mm512_cmpgt_epi64_mask(
+            _mm512_and_si512(_mm512_castpd_si512(row), magnitude), two);
         __m256i where = _mm256_add_epi32(lanes, _mm256_set1_epi32(i));
         _mm256_storeu_si256((__m256i *)(idx + m), _mm256_maskz_compress_epi32(outside, where));
         m += __builtin_popcount(outside);
+        _mm512_storeu_pd(z + i, _mm512_add_pd(mean_v, _mm512_mul_pd(stddev_v, row)));
     }
     return m;
 #else
     uint64_t mask[16] = {0};
     for (int j = n / 16 - 1; j >= 0; j--)
         for (int t = 0; t < 16; t++) mask[t] = mask[t] << 1 | vs_outside_f64(z[16 * j + t]);
+    for (int i = 0; i < n; i++) z[i] = mean + stddev * z[i];
     return vs_set_bits(mask, idx);
 #endif
 }
 
-/* Redraw `tag` of the elements g_first + idx[k], k < m, into z, a lane group at a time (idx
- * holds m rounded up to 16 entries); the still-rejected positions go to next (a separate
+/* Redraw `tag` of the elements g_first + idx[k], k < m (idx holds m rounded up to 16
+ * entries), into z as mean + stddev * z; the still-rejected positions go to next (a separate
  * array: in place, each store would alias the next load).  Returns their count. */
 static inline int vs_redraw_f32(const vs_request *r, uint64_t g_first, uint32_t tag,
-                                const int *idx, int m, int *next, float *z)
+                                const int *idx, int m, int *next, float mean, float stddev,
+                                float *z)
 {
+    uint32_t w[4][VS_CHUNK];
+    float zc[VS_CHUNK];
+    const int lanes = vs_redraw_words(r, g_first, idx, m, tag, w);
+    vs_cos_normals_f32(w[0], w[1], lanes, zc);
     int still = 0;
-    for (int base = 0; base < m; base += 16) {
-        const int nb = m - base < 16 ? m - base : 16;
-        uint32_t w[4][16];
-        float zc[16];
-        const int lanes = vs_redraw_words(r, g_first, idx + base, nb, tag, w);
-        vs_cos_normals_f32(w[0], w[1], lanes, zc);
-        for (int k = 0; k < nb; k++) {
-            z[idx[base + k]] = zc[k];
-            next[still] = idx[base + k];
-            still += vs_outside_f32(zc[k]);
-        }
+    for (int k = 0; k < m; k++) {
+        z[idx[k]] = mean + stddev * zc[k];
+        next[still] = idx[k];
+        still += vs_outside_f32(zc[k]);
     }
     return still;
 }
 
 static inline int vs_redraw_f64(const vs_request *r, uint64_t g_first, uint32_t tag,
-                                const int *idx, int m, int *next, double *z)
+                                const int *idx, int m, int *next, double mean, double stddev,
+                                double *z)
 {
+    uint32_t w[4][VS_CHUNK];
+    double zc[VS_CHUNK];
+    const int lanes = vs_redraw_words(r, g_first, idx, m, tag, w);
+    vs_cos_normals_f64(w[0], w[1], w[2], w[3], lanes, zc);
     int still = 0;
-    for (int base = 0; base < m; base += 16) {
-        const int nb = m - base < 16 ? m - base : 16;
-        uint32_t w[4][16];
-        double zc[16];
-        const int lanes = vs_redraw_words(r, g_first, idx + base, nb, tag, w);
-        vs_cos_normals_f64(w[0], w[1], w[2], w[3], lanes, zc);
-        for (int k = 0; k < nb; k++) {
-            z[idx[base + k]] = zc[k];
-            next[still] = idx[base + k];
-            still += vs_outside_f64(zc[k]);
-        }
+    for (int k = 0; k < m; k++) {
+        z[idx[k]] = mean + stddev * zc[k];
+        next[still] = idx[k];
+        still += vs_outside_f64(zc[k]);
     }
     return still;
 }
@@ -280,29 +287,32 @@ static inline int vs_redraw_f64(const vs_request *r, uint64_t g_first, uint32_t 
 #endif
 
 /* Redraw every |z| > 2 of the chunk from its own counters (tags 1..255), all rejected
- * elements of one attempt in one batch; 0 if all attempts fail. */
+ * elements of one attempt in one batch; 0 if all attempts fail.  Then mean + stddev * z:
+ * applied by the scan and to each redraw as it is written, so no pass of its own. */
 static VS_NOINLINE void vs_truncate_f32(const vs_request *r, uint64_t g_first, int n, float *z)
 {
     int buf[2][VS_CHUNK + VS_IDX_SLACK], *idx = buf[0], *next = buf[1];
-    int m = vs_outside_all_f32(z, n, idx);
+    const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
+    int m = vs_outside_all_f32(z, n, mean, stddev, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
         memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */
-        m = vs_redraw_f32(r, g_first, tag, idx, m, next, z);
+        m = vs_redraw_f32(r, g_first, tag, idx, m, next, mean, stddev, z);
         int *t = idx; idx = next; next = t;
     }
-    for (int k = 0; k < m; k++) z[idx[k]] = 0.0f;
+    for (int k = 0; k < m; k++) z[idx[k]] = mean + stddev * 0.0f;
 }
 
 static VS_NOINLINE void vs_truncate_f64(const vs_request *r, uint64_t g_first, int n, double *z)
 {
     int buf[2][VS_CHUNK + VS_IDX_SLACK], *idx = buf[0], *next = buf[1];
-    int m = vs_outside_all_f64(z, n, idx);
+    const double mean = r->p.normal.mean, stddev = r->p.normal.stddev;
+    int m = vs_outside_all_f64(z, n, mean, stddev, idx);
     for (uint32_t tag = 1; m > 0 && tag < VS_TRUNC_ATTEMPTS; tag++) {
         memset(idx + m, 0, 16 * sizeof(int));          /* the last group's padding lanes */
-        m = vs_redraw_f64(r, g_first, tag, idx, m, next, z);
+        m = vs_redraw_f64(r, g_first, tag, idx, m, next, mean, stddev, z);
         int *t = idx; idx = next; next = t;
     }
-    for (int k = 0; k < m; k++) z[idx[k]] = 0.0;
+    for (int k = 0; k < m; k++) z[idx[k]] = mean + stddev * 0.0;
 }
 
 /* Uniform float32 of n groups from G into y: a + unit * range, clamped to [lo, hi].  The
@@ -360,11 +370,7 @@ static inline void vs_chunk32(const vs_request *r, uint64_t G0, int ngroups, voi
             vs_pairs_f32(r, r2[0] + o, w[1] + o, yk, yk + 16);
             vs_pairs_f32(r, r2[1] + o, w[3] + o, yk + 32, yk + 48);
         }
-        if (r->dist == VS_TRUNCATED_NORMAL) {
-            vs_truncate_f32(r, 64 * G0, n, y);
-            const float mean = (float)r->p.normal.mean, stddev = (float)r->p.normal.stddev;
-            for (int i = 0; i < n; i++) y[i] = mean + stddev * y[i];
-        }
+        if (r->dist == VS_TRUNCATED_NORMAL) vs_truncate_f32(r, 64 * G0, n, y);
     }
     if (r->dtype == VS_F16)
         for (int i = 0; i < n; i++) ((uint16_t *)buf)[i] = vs_f32_to_f16(y[i]);
@@ -409,10 +415,7 @@ static inline void vs_chunk64(const vs_request *r, uint64_t G0, int ngroups, voi
     double *y = buf;
     if (r->dtype == VS_F64 && r->dist != VS_UNIFORM) {
         vs_each_flight(r, G0, ngroups, y, 32 * sizeof(double), VS_WIDE_FLIGHT, vs_normal_groups_f64);
-        if (r->dist == VS_TRUNCATED_NORMAL) {
-            vs_truncate_f64(r, 32 * G0, n, y);
-            for (int i = 0; i < n; i++) y[i] = r->p.normal.mean + r->p.normal.stddev * y[i];
-        }
+        if (r->dist == VS_TRUNCATED_NORMAL) vs_truncate_f64(r, 32 * G0, n, y);
         return;
     }
     uint32_t w[4][VS_CHUNK];
