@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
-from collections.abc import Callable
 
 import numpy as np
 
@@ -29,33 +27,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_random import DISTS, DTYPES, numpy_fn, varshare_fn  # noqa: E402
 
 import varshare.random as vr  # noqa: E402
+from varshare._cli import best_of  # noqa: E402
 from varshare.random import _kernels  # noqa: E402
 
 MIN_SPEEDUP = {("uniform", "float32"): 1.5, ("normal", "float32"): 3.0,
                ("truncated_normal", "float32"): 4.0}
 MAX_DISPATCH_SLOWDOWN = 1.10
-
-
-def on_isa(isa: str, fn: Callable[[], object]) -> Callable[[], object]:
-    """``fn`` run with the kernel ``isa`` selected."""
-    def run() -> object:
-        vr.set_isa(isa)
-        try:
-            return fn()
-        finally:
-            vr.set_isa("auto")
-    return run
-
-
-def best_of(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Best seconds of each function over ``rounds`` interleaved rounds (after a warm-up)."""
-    best = dict.fromkeys(fns, float("inf"))
-    for _ in range(rounds + 1):
-        for name, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - t0)
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             fns = {"numpy": numpy_fn(dist, out, np.random.Generator(np.random.PCG64(1))),
                    selected: varshare_fn(dist, out, 1)}
             if compare_dispatch:
-                fns["avx2"] = on_isa("avx2", varshare_fn(dist, out, 1))
+                fns["avx2"] = varshare_fn(dist, out, 1, isa="avx2")
             t = best_of(fns, args.rounds)
             speedup = t["numpy"] / t[selected]
             line = f"  {dist:<16} {dtype:<8} {speedup:6.2f}x NumPy"

@@ -2,8 +2,10 @@
 
     python bench/report.py [--repeat 7] [--sizes 16,24] [--threads 1,2] [--plot out.png]
 
-Plain time.perf_counter, best of --repeat calls after one warm-up, preallocated outputs
-where the API allows (the same operations as bench/test_random.py). NumPy is
+Plain time.perf_counter, best of --repeat interleaved rounds after a warm-up round: each
+round times NumPy, the memory floor and every varshare kernel and thread count once in
+turn, so that a slow spell of a shared machine slows all of them alike.  Preallocated
+outputs where the API allows (the same operations as bench/test_random.py). NumPy is
 single-threaded; torch runs with the row's thread count; mkl_random (float64 normal only,
 its fastest method, ICDF on Philox) allocates its output, as its API must. Ratios are peer
 ns / varshare ns with the selected kernel (> 1 means varshare is faster); "x floor" is
@@ -23,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_random import DISTS, DTYPES, numpy_fn, size_id, varshare_fn  # noqa: E402
 
 import varshare.random as vr  # noqa: E402
-from varshare._cli import best_seconds as best_time, memory_floor_seconds  # noqa: E402
+from varshare._cli import best_of, memory_floor  # noqa: E402
 from varshare.random import _kernels  # noqa: E402
 
 
@@ -73,7 +75,7 @@ def main(argv=None):
     selected = vr.get_isa()
 
     print("varshare.random vs NumPy %s Generator(PCG64)%s%s; %s %s, %s (%s), %d CPUs, "
-          "OpenMP=%s, selected kernel %s; best of %d\n"
+          "OpenMP=%s, selected kernel %s; best of %d interleaved rounds\n"
           % (np.__version__, " and torch" if has_torch else "",
              " and mkl_random" if has_mkl else "", platform.python_implementation(),
              platform.python_version(), platform.machine(), cpu_model(), os.cpu_count() or 0,
@@ -91,20 +93,20 @@ def main(argv=None):
             for n in sizes:
                 out = np.empty(n, dtype)
                 rng = np.random.Generator(np.random.PCG64(12345))
-                rep = max(args.repeat, 25) if n < 2**22 else max(3, args.repeat // 2)
-                t_np = best_time(numpy_fn(dist, out, rng), rep) * 1e9 / n
-                floor = memory_floor_seconds(out, rep) * 1e9 / n
-                t_vs = {}
-                for t, isa in ((t, isa) for t in threads for isa in isas):
-                    vr.set_isa(isa)
-                    t_vs[t, isa] = best_time(varshare_fn(dist, out, t), rep) * 1e9 / n
-                vr.set_isa("auto")
-                # The peers last: their OpenMP threads keep spinning a while after each call
-                # (MKL's for 200 ms), which would steal the second core from the next timing.
-                t_torch = {t: best_time(torch_fn(dist, out, t), rep) * 1e9 / n
-                           for t in threads} if has_torch else {}
+                rounds = max(args.repeat, 25) if n < 2**22 else args.repeat
+                ours = {(t, isa): varshare_fn(dist, out, t, isa) for t in threads for isa in isas}
+                timed = best_of({"numpy": numpy_fn(dist, out, rng), "floor": memory_floor(out),
+                                 **ours}, rounds)
+                t_np, floor = timed["numpy"] * 1e9 / n, timed["floor"] * 1e9 / n
+                t_vs = {key: timed[key] * 1e9 / n for key in ours}
+                # The peers last, on their own: their OpenMP threads keep spinning a while
+                # after each call (MKL's for 200 ms), which would steal the second core from
+                # the next timing.
+                t_torch = {t: s * 1e9 / n for t, s in best_of(
+                    {t: torch_fn(dist, out, t) for t in threads}, rounds).items()
+                    } if has_torch else {}
                 mkl = mkl_fn(dist, out)
-                t_mkl = best_time(mkl, rep) * 1e9 / n if mkl else None
+                t_mkl = best_of({0: mkl}, rounds)[0] * 1e9 / n if mkl else None
                 time.sleep(0.5)
                 for t in threads:
                     best = t_vs[t, selected]

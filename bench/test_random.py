@@ -15,12 +15,19 @@ DTYPES = ["float32", "float64"]
 SEED = 0x5EED
 
 
-def varshare_fn(dist, out, threads):
+def varshare_fn(dist, out, threads, isa=None):
+    """A fill of `out`, with the kernel `isa` selected for it (default: the dispatcher's)."""
     f = getattr(vr, dist)
     n = out.shape[0]
 
     def run():
-        return f(n, SEED, dtype=out.dtype, out=out, threads=threads)
+        if isa is None:
+            return f(n, SEED, dtype=out.dtype, out=out, threads=threads)
+        vr.set_isa(isa)
+        try:
+            return f(n, SEED, dtype=out.dtype, out=out, threads=threads)
+        finally:
+            vr.set_isa("auto")
     return run
 
 

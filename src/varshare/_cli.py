@@ -6,9 +6,12 @@ import argparse
 import importlib.metadata
 import importlib.util
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
+
+K = TypeVar("K")
 
 OPTIONAL = ("dask", "distributed", "safetensors", "torch", "jax", "tqdm", "threadpoolctl",
             "matplotlib")
@@ -22,7 +25,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     commands.add_parser("info", help="version, OpenMP, threads, kernel ISA, optional packages")
     bench = commands.add_parser("bench", help="ns/element of the kernels vs NumPy, here")
     bench.add_argument("--size", type=int, default=1 << 22, help="elements (default 2**22)")
-    bench.add_argument("--repeat", type=int, default=5, help="timings, best kept (default 5)")
+    bench.add_argument("--repeat", type=int, default=5,
+                       help="interleaved rounds, best kept (default 5)")
     bench.add_argument("--threads", type=int, default=None, help="kernel threads")
     bench.add_argument("--plot", metavar="PNG", help="also draw the table (needs matplotlib)")
     commands.add_parser("demo", help="a 10-second tour (the default command)")
@@ -67,15 +71,17 @@ def _version(name: str) -> str:
 
 # ---------------------------------------------------------------------------- bench
 
-def best_seconds(fn: Callable[[], object], repeat: int) -> float:
-    """The best of ``repeat`` timed calls of ``fn``, after one untimed warm-up."""
-    fn()  # warm up: page faults, thread pools
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def best_of(fns: Mapping[K, Callable[[], object]], rounds: int) -> dict[K, float]:
+    """The best seconds of each function over ``rounds`` rounds, after a warm-up round (page
+    faults, thread pools).  Each round times every function once in turn (A B C A B C ...),
+    so that a slow spell of a shared machine slows all of them alike, not one."""
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(rounds + 1):
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[key] = min(best[key], time.perf_counter() - start)
+    return best
 
 
 def numpy_truncated_normal(rng: np.random.Generator, out: np.ndarray) -> np.ndarray:
@@ -89,9 +95,9 @@ def numpy_truncated_normal(rng: np.random.Generator, out: np.ndarray) -> np.ndar
     return out
 
 
-def memory_floor_seconds(out: np.ndarray, repeat: int) -> float:
-    """The time to write ``out`` once (``ndarray.fill``): no fill can be faster."""
-    return best_seconds(lambda: out.fill(0), repeat)
+def memory_floor(out: np.ndarray) -> Callable[[], object]:
+    """One write of ``out`` (``ndarray.fill``): no fill of it can be faster."""
+    return lambda: out.fill(0)
 
 
 def _cases(out: np.ndarray, threads: int | None, rng: np.random.Generator
@@ -116,16 +122,18 @@ def bench_table(size: int, repeat: int, threads: int | None) -> list[tuple[str, 
     import varshare as vs
 
     rng = np.random.default_rng(0)
-    print(f"{size} elements, best of {repeat}, {threads or vs.random.get_num_threads()} "
+    threads_used = threads or vs.random.get_num_threads()
+    print(f"{size} elements, best of {repeat} interleaved rounds, {threads_used} "
           f"kernel thread(s), ISA {vs.random.get_isa()}; NumPy: default_rng (PCG64), 1 thread")
     print(f"{'case':<26}{'varshare':>12}{'numpy':>12}{'speed-up':>10}{'x floor':>9}")
     rows = []
     for dtype in (np.float32, np.float64):
         out = np.empty(size, dtype)
-        floor = memory_floor_seconds(out, repeat) / size * 1e9
-        for kind, fills in _cases(out, threads, rng).items():
+        for kind, (fill, numpy_fill) in _cases(out, threads, rng).items():
             case = f"{kind} {np.dtype(dtype).name}"
-            ours, theirs = (best_seconds(fill, repeat) / size * 1e9 for fill in fills)
+            best = best_of({"ours": fill, "theirs": numpy_fill, "floor": memory_floor(out)},
+                           repeat)
+            ours, theirs, floor = (best[key] / size * 1e9 for key in ("ours", "theirs", "floor"))
             rows.append((case, ours, theirs))
             print(f"{case:<26}{ours:>9.2f} ns{theirs:>9.2f} ns{theirs / ours:>9.1f}x"
                   f"{ours / floor:>8.1f}x")
