@@ -44,3 +44,17 @@ def test_runs_without_common_benchmarks_are_an_error(tmp_path):
     a = saved_run(tmp_path / "a.json", {("g", "numpy-PCG64", 1): 1.0, ("g", "varshare", 1): 1.0})
     b = saved_run(tmp_path / "b.json", {("h", "numpy-PCG64", 1): 1.0, ("h", "varshare", 1): 1.0})
     assert compare.main([str(a), str(b)]) == 2
+
+
+def test_report_prints_a_row_per_distribution_dtype_and_thread_count(capsys):
+    spec = importlib.util.spec_from_file_location("report", COMPARE.with_name("report.py"))
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    report.main(["--sizes", "10", "--repeat", "1", "--threads", "1,2"])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| distribution |")
+    body = [row.split(" | ") for row in rows[1:]]
+    assert len(body) == 3 * 2 * 2
+    assert {(cells[0].strip("| "), cells[1], cells[3]) for cells in body} == {
+        (dist, dtype, threads) for dist in ("uniform", "normal", "truncated_normal")
+        for dtype in ("float32", "float64") for threads in ("1", "2")}

@@ -51,3 +51,12 @@ def test_demo_shows_sharing_and_bit_identity(args):
     assert out.count("== slice: True") == 4
     assert "threads identical: True" in out
     assert "False" not in out
+
+
+def test_best_of_times_every_function_once_per_round_in_turn():
+    from varshare._cli import best_of
+
+    calls = []
+    best = best_of({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, rounds=3)
+    assert calls == ["a", "b"] * 4          # a warm-up round, then 3 timed ones
+    assert set(best) == {"a", "b"} and all(0 <= t < 1 for t in best.values())
