@@ -72,6 +72,8 @@ def philox_blocks(counters: np.ndarray, keys: np.ndarray) -> np.ndarray:
 def _layout(full: tuple[int, ...], starts: tuple[int, ...], extents: tuple[int, ...],
             offset: int, out: np.ndarray) -> tuple[int, tuple, tuple, tuple]:
     """(g0, extents, global strides, out strides) with unit axes dropped and runs merged."""
+    if extents == full and out.flags.c_contiguous:         # the whole array, in one run
+        return offset, (out.size,), (1,), (out.itemsize,)
     gstrides = [1] * len(full)
     for d in range(len(full) - 2, -1, -1):
         gstrides[d] = gstrides[d + 1] * full[d + 1]

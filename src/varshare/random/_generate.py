@@ -128,9 +128,10 @@ def _uniform_range(minval: object, maxval: object, dtype: np.dtype) -> UniformRa
         raise ValueError(f"minval must be < maxval, got {mn!r} >= {mx!r}")
     _check_representable(dtype, minval=mn, maxval=mx)
     ct = _compute_type(dtype)
-    with np.errstate(over="ignore"):
-        if not np.isfinite(ct(mx) - ct(mn)):
-            raise ValueError(f"maxval - minval overflows {ct.__name__}")
+    if max(abs(mn), abs(mx)) > _LARGEST[np.dtype(ct)] / 2:    # else the difference is finite
+        with np.errstate(over="ignore"):
+            if not np.isfinite(ct(mx) - ct(mn)):
+                raise ValueError(f"maxval - minval overflows {ct.__name__}")
     return UniformRange(mn, mx, *_float_bounds(mn, mx, dtype))
 
 
@@ -159,11 +160,19 @@ def _compute_type(dtype: np.dtype) -> type:
 
 
 def _check_representable(dtype: np.dtype, **values: float) -> None:
-    with np.errstate(over="ignore"):
-        for name, v in values.items():
-            if not np.isfinite(_compute_type(dtype)(v)) or (
-                    dtype == np.float16 and abs(v) > float(np.finfo(np.float16).max)):
+    largest = _LARGEST[dtype]
+    for name, v in values.items():
+        if abs(v) <= largest:           # the usual case, decided without NumPy scalars
+            continue
+        with np.errstate(over="ignore"):
+            if not np.isfinite(_compute_type(dtype)(v)) or dtype == np.float16:
                 raise ValueError(f"{name}={v!r} is outside the {dtype} range")
+
+
+# The largest finite value of each float dtype: anything no larger in magnitude is finite in
+# the type the kernels compute in (float16 computes in float32 and must stay within float16).
+_LARGEST = {t: float(np.finfo(t).max) for t in (np.dtype(np.float16), np.dtype(np.float32),
+                                                np.dtype(np.float64))}
 
 
 def _as_words(x: Any, n: int, name: str) -> np.ndarray:
