@@ -58,10 +58,20 @@ static inline vs_f32v vs_unit_f32v(vs_u32v w)
     return __builtin_convertvector((vs_i32v)(w >> 8), vs_f32v) * 0x1p-24f;
 }
 
+/* x86's max and min return their second operand unless the first is strictly beyond it:
+ * exactly the selections below, signed zeros included. */
 static inline vs_f32v vs_clamp_f32v(vs_f32v v, vs_f32v lo, vs_f32v hi)
 {
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX__)
+    return _mm256_min_ps(hi, _mm256_max_ps(lo, v));
+#elif VS_VECTOR_BYTES == 16 && defined(__SSE__)
+    return _mm_min_ps(hi, _mm_max_ps(lo, v));
+#else
     v = vs_pick_f32v(v < lo, lo, v);
     return vs_pick_f32v(v > hi, hi, v);
+#endif
 }
 
 /* ------------------------------------------------------------------ float64 normal */
