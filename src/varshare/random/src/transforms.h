@@ -12,6 +12,7 @@
 static inline uint32_t vs_f32_bits(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
 static inline uint64_t vs_f64_bits(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
 static inline double vs_f64_from_bits(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+static inline float vs_f32_from_bits(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
 
 #define VS_TWO52_BITS 0x4330000000000000ull     /* float64 2**52: its ulp is 1 */
 
@@ -99,7 +100,10 @@ static inline double vs_radius_x_f64(uint32_t lo, uint32_t hi) { return vs_f64_t
 
 /* ------------------------------------------------------------------ Box-Muller angle
  * The angle is a fixed-point fraction of a turn: its quadrant q and the reduction to the
- * first octant (swap) are exact integer operations, so only the polynomials round. */
+ * first octant (swap) are exact integer operations, so only the polynomials round.  From
+ * the first quadrant's (cp, sp), quadrant q's (cos, sin) is (cp, sp), (-sp, cp), (-cp, -sp),
+ * (sp, -cp): the odd quadrants swap the two, and the signs are bits of q, flipped as bits
+ * (what negation does) rather than chosen by a chain of selections. */
 
 /* cos and sin of 2*pi*(w2 >> 8) / 2**24 in float32 (near-minimax on the octant). */
 static inline void vs_sincos_f32(uint32_t w2, float *c, float *s)
@@ -112,8 +116,8 @@ static inline void vs_sincos_f32(uint32_t w2, float *c, float *s)
     float s0 = x * (((-75.39395f * y + 81.59236f) * y + -41.341663f) * y + 6.2831855f);
     float c0 = (((59.203003f * y + -85.44231f) * y + 64.93931f) * y + -19.739208f) * y + 1.0f;
     float sp = swap ? c0 : s0, cp = swap ? s0 : c0;
-    *c = q == 0 ? cp : q == 1 ? -sp : q == 2 ? -cp : sp;
-    *s = q == 0 ? sp : q == 1 ? cp : q == 2 ? -sp : -cp;
+    *c = vs_f32_from_bits(vs_f32_bits(q & 1 ? sp : cp) ^ (q ^ q >> 1) << 31);
+    *s = vs_f32_from_bits(vs_f32_bits(q & 1 ? cp : sp) ^ q >> 1 << 31);
 }
 
 /* cos and sin of 2*pi*(W2 >> 11) / 2**53 in float64, W2 = lo | hi << 32 (Taylor
@@ -141,13 +145,11 @@ static inline void vs_sincos_f64(uint32_t lo, uint32_t hi, double *c, double *s)
     for (int i = 9; i >= 0; i--) pc = pc * y + C[i];
     double s0 = x * ps;
     double sp = swap ? pc : s0, cp = swap ? s0 : pc;
-    *c = q == 0 ? cp : q == 1 ? -sp : q == 2 ? -cp : sp;
-    *s = q == 0 ? sp : q == 1 ? cp : q == 2 ? -sp : -cp;
+    *c = vs_f64_from_bits(vs_f64_bits(q & 1 ? sp : cp) ^ (uint64_t)(q ^ q >> 1) << 63);
+    *s = vs_f64_from_bits(vs_f64_bits(q & 1 ? cp : sp) ^ (uint64_t)(q >> 1) << 63);
 }
 
 /* ------------------------------------------------------------------ float16 */
-
-static inline float vs_f32_from_bits(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
 
 /* float32 -> float16 bits, round to nearest even (as NumPy's astype); no NaN occurs.
  * Branch-free so that it vectorises: results below 2**-14 come from a float addition that
