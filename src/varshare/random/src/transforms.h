@@ -73,7 +73,10 @@ static inline void vs_log_reduce(double x, int nbits, double *s, double *e)
     double m = vs_f64_from_bits((bits & 0xFFFFFFFFFFFFFull) | 0x3FF0000000000000ull);  /* [1, 2) */
     int big = m >= 1.4142135623730951;          /* float64 sqrt(2): mantissa 0x6A09E667F3BCD */
     double f = (big ? 0.5 * m : m) - 1.0;
-    *e = vs_f64_from_u52(bits >> 52) + (big ? 1.0 : 0.0) - (double)(1023 + nbits);
+    /* k - nbits: integers, so one subtraction of 2**52 + 1023 + nbits is exact; then one
+     * more where m was halved (each of big's uses a masked operation where vectorised) */
+    double k = vs_f64_from_bits(bits >> 52 | VS_TWO52_BITS) - (0x1p52 + 1023 + nbits);
+    *e = big ? k + 1.0 : k;
     *s = f / (2.0 + f);
 }
 
