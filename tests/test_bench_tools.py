@@ -46,10 +46,11 @@ def test_runs_without_common_benchmarks_are_an_error(tmp_path):
     assert compare.main([str(a), str(b)]) == 2
 
 
-def test_report_prints_a_row_per_distribution_dtype_and_thread_count(capsys):
+def test_report_prints_a_row_per_distribution_dtype_and_thread_count(capsys, monkeypatch):
     spec = importlib.util.spec_from_file_location("report", COMPARE.with_name("report.py"))
     report = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(report)
+    monkeypatch.setattr(report.time, "sleep", lambda seconds: None)   # the peers' cool-down
     report.main(["--sizes", "10", "--repeat", "1", "--threads", "1,2"])
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| distribution |")
