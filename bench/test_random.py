@@ -20,15 +20,19 @@ def varshare_fn(dist, out, threads, isa=None):
     f = getattr(vr, dist)
     n = out.shape[0]
 
-    def run():
-        if isa is None:
-            return f(n, SEED, dtype=out.dtype, out=out, threads=threads)
+    def fill():
+        return f(n, SEED, dtype=out.dtype, out=out, threads=threads)
+
+    if isa is None:
+        return fill
+
+    def fill_on_isa():
         vr.set_isa(isa)
         try:
-            return f(n, SEED, dtype=out.dtype, out=out, threads=threads)
+            return fill()
         finally:
             vr.set_isa("auto")
-    return run
+    return fill_on_isa
 
 
 def numpy_fn(dist, out, rng):
