@@ -180,6 +180,21 @@ def test_float16_normal_hits_subnormal_and_inf(reference):
     assert np.signbit(z).any() and (~np.signbit(z)).any()
 
 
+# The float32 kernel leaves out each clamp to [lo, hi] that cannot change a value: ranges
+# where no clamp, only the top one, or the bottom one changes values, each where it bites.
+@pytest.mark.parametrize("a,b,clamps", [(0.0, 1.0, ""), (-0.5, 0.5, ""), (1.0, 1.0000002, "top"),
+                                        (-0.05, -0.0499999, "bottom")], ids=str)
+def test_uniform_float32_clamps_where_they_bite(a, b, clamps, reference):
+    n = 4096
+    got = check(reference, "uniform", n, 3, 0, 0, "float32", a, b)
+    u = (reference.words32(np.arange(n), 3, 0) >> np.uint32(8)).astype(np.float32) * np.float32(2**-24)
+    unclamped = np.float32(a) + u * (np.float32(b) - np.float32(a))
+    lo, hi = reference.float_grid(a, b, "float32")
+    assert (unclamped < lo).any() == ("bottom" in clamps)
+    assert (unclamped > hi).any() == ("top" in clamps)
+    assert (got >= lo).all() and (got <= hi).all()
+
+
 # ----------------------------------------------------------------------------- truncated normal redraws
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])

@@ -32,9 +32,7 @@ static inline vs_f64v vs_pick_f64v(vs_i64v mask, vs_f64v a, vs_f64v b)
 /* Every lane x, bit for bit (x + 0 would turn -0 into +0). */
 static inline vs_f32v vs_splat_f32v(float x)
 {
-    vs_f32v v;
-    for (int i = 0; i < VS_LANES; i++) v[i] = x;
-    return v;
+    return (vs_f32v)((vs_i32v){0} + (int32_t)vs_f32_bits(x));
 }
 
 static inline vs_f64v vs_sqrt_f64v(vs_f64v x)
@@ -58,19 +56,32 @@ static inline vs_f32v vs_unit_f32v(vs_u32v w)
     return __builtin_convertvector((vs_i32v)(w >> 8), vs_f32v) * 0x1p-24f;
 }
 
-/* x86's max and min return their second operand unless the first is strictly beyond it:
- * exactly the selections below, signed zeros included. */
-static inline vs_f32v vs_clamp_f32v(vs_f32v v, vs_f32v lo, vs_f32v hi)
+/* x86's max(a, b) and min(a, b) return b unless a is strictly beyond it: exactly the
+ * selections of the fallbacks, signed zeros included; a clamp to [lo, hi] as
+ * min(hi, max(lo, v)) returns a value inside unchanged. */
+static inline vs_f32v vs_max_f32v(vs_f32v a, vs_f32v b)
 {
 #if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
-    return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+    return _mm512_max_ps(a, b);
 #elif VS_VECTOR_BYTES == 32 && defined(__AVX__)
-    return _mm256_min_ps(hi, _mm256_max_ps(lo, v));
+    return _mm256_max_ps(a, b);
 #elif VS_VECTOR_BYTES == 16 && defined(__SSE__)
-    return _mm_min_ps(hi, _mm_max_ps(lo, v));
+    return _mm_max_ps(a, b);
 #else
-    v = vs_pick_f32v(v < lo, lo, v);
-    return vs_pick_f32v(v > hi, hi, v);
+    return vs_pick_f32v(a > b, a, b);
+#endif
+}
+
+static inline vs_f32v vs_min_f32v(vs_f32v a, vs_f32v b)
+{
+#if VS_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    return _mm512_min_ps(a, b);
+#elif VS_VECTOR_BYTES == 32 && defined(__AVX__)
+    return _mm256_min_ps(a, b);
+#elif VS_VECTOR_BYTES == 16 && defined(__SSE__)
+    return _mm_min_ps(a, b);
+#else
+    return vs_pick_f32v(a < b, a, b);
 #endif
 }
 
