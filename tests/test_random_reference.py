@@ -180,16 +180,23 @@ def test_float16_normal_hits_subnormal_and_inf(reference):
     assert np.signbit(z).any() and (~np.signbit(z)).any()
 
 
-# The float32 kernel leaves out each clamp to [lo, hi] that cannot change a value: ranges
-# where no clamp, only the top one, or the bottom one changes values, each where it bites.
-@pytest.mark.parametrize("a,b,clamps", [(0.0, 1.0, ""), (-0.5, 0.5, ""), (1.0, 1.0000002, "top"),
-                                        (-0.05, -0.0499999, "bottom")], ids=str)
-def test_uniform_float32_clamps_where_they_bite(a, b, clamps, reference):
+# The kernels leave out each clamp to [lo, hi] that cannot change a value: ranges where no
+# clamp, only the top one, or the bottom one changes values, each where it bites.  (A float64
+# minval is its own lo: the bottom one never bites there.)
+@pytest.mark.parametrize("dtype,a,b,clamps", [
+    ("float32", 0.0, 1.0, ""), ("float32", -0.5, 0.5, ""), ("float32", 1.0, 1.0000002, "top"),
+    ("float32", -0.05, -0.0499999, "bottom"),
+    ("float64", 0.0, 1.0, ""), ("float64", 1.0, 1.0 + 4e-16, "top")], ids=str)
+def test_uniform_clamps_where_they_bite(dtype, a, b, clamps, reference):
     n = 4096
-    got = check(reference, "uniform", n, 3, 0, 0, "float32", a, b)
-    u = (reference.words32(np.arange(n), 3, 0) >> np.uint32(8)).astype(np.float32) * np.float32(2**-24)
-    unclamped = np.float32(a) + u * (np.float32(b) - np.float32(a))
-    lo, hi = reference.float_grid(a, b, "float32")
+    got = check(reference, "uniform", n, 3, 0, 0, dtype, a, b)
+    t = np.dtype(dtype).type
+    if dtype == "float32":
+        u = (reference.words32(np.arange(n), 3, 0) >> np.uint32(8)).astype(t) * t(2**-24)
+    else:
+        u = (reference.words64(np.arange(n), 3, 0) >> np.uint64(11)).astype(t) * t(2**-53)
+    unclamped = t(a) + u * (t(b) - t(a))
+    lo, hi = reference.float_grid(a, b, dtype)
     assert (unclamped < lo).any() == ("bottom" in clamps)
     assert (unclamped > hi).any() == ("top" in clamps)
     assert (got >= lo).all() and (got <= hi).all()

@@ -50,8 +50,6 @@ static inline uint64_t vs_mulhi64(uint64_t a, uint64_t b)
 #endif
 }
 
-static inline double vs_clamp_f64(double v, double lo, double hi) { v = v < lo ? lo : v; return v > hi ? hi : v; }
-
 /* ------------------------------------------------------------------ Box-Muller radius */
 
 #define VS_LN2_HI 6.93147180369123816490e-01
