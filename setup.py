@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 from Cython.Build import cythonize
 from setuptools import Extension, setup
@@ -45,6 +46,27 @@ def _openmp_works(compiler, flag):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _compile_on_every_core(compiler):
+    """Compile each extension's sources side by side (setuptools compiles them one by one;
+    the kernels are separate units): the same objects, in about half the time on 2 cores."""
+
+    def compile(sources, output_dir=None, macros=None, include_dirs=None, debug=0,
+                extra_preargs=None, extra_postargs=None, depends=None):
+        macros, objects, extra_postargs, pp_opts, build = compiler._setup_compile(
+            output_dir, macros, include_dirs, sources, depends, extra_postargs)
+        cc_args = compiler._get_cc_args(pp_opts, debug, extra_preargs)
+
+        def one(obj):
+            src, ext = build[obj]
+            compiler._compile(obj, src, ext, cc_args, extra_postargs, pp_opts)
+
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            list(pool.map(one, [obj for obj in objects if obj in build]))
+        return objects
+
+    compiler.compile = compile
+
+
 class BuildExt(build_ext):
     def build_extensions(self):
         msvc = self.compiler.compiler_type == "msvc"
@@ -66,6 +88,8 @@ class BuildExt(build_ext):
         for ext in self.extensions:
             ext.extra_compile_args = base + ([flag] if flag else [])
             ext.extra_link_args = [flag] if flag else []
+        if self.compiler.compiler_type == "unix":
+            _compile_on_every_core(self.compiler)
         super().build_extensions()
 
 
