@@ -52,7 +52,7 @@ def _compile_on_every_core(compiler):
 
     def compile(sources, output_dir=None, macros=None, include_dirs=None, debug=0,
                 extra_preargs=None, extra_postargs=None, depends=None):
-        macros, objects, extra_postargs, pp_opts, build = compiler._setup_compile(
+        _, objects, extra_postargs, pp_opts, build = compiler._setup_compile(
             output_dir, macros, include_dirs, sources, depends, extra_postargs)
         cc_args = compiler._get_cc_args(pp_opts, debug, extra_preargs)
 
