@@ -371,7 +371,9 @@ vs_uniform_groups_f32(const vs_request *r, uint64_t G, int n, void *out, int for
             }
 }
 
-/* Writes n groups from G to y, form being a constant the caller picks (see each). */
+/* Writes n groups from G to y; `form` is passed through from the caller: the uniform's form
+ * (a constant in each call, so that each compiles on its own), the float64 normal's scale
+ * flag. */
 typedef void vs_groups_fn(const vs_request *r, uint64_t G, int n, void *y, int form);
 
 /* fn over groups G0 .. G0+ngroups-1 of `size`-byte elements, `flight` at a time (their

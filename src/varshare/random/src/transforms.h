@@ -16,9 +16,6 @@ static inline float vs_f32_from_bits(uint32_t u) { float x; memcpy(&x, &u, 4); r
 
 #define VS_TWO52_BITS 0x4330000000000000ull     /* float64 2**52: its ulp is 1 */
 
-/* Exact float64 of an integer 0 <= v < 2**52: 2**52 + v has v as its mantissa. */
-static inline double vs_f64_from_u52(uint64_t v) { return vs_f64_from_bits(VS_TWO52_BITS | v) - 0x1p52; }
-
 /* Exact float64 of a uint32 (SSE2 converts only signed 32-bit integers). */
 static inline double vs_f64_from_u32(uint32_t v) { return (double)(int32_t)(v ^ 0x80000000u) + 0x1p31; }
 
